@@ -1,0 +1,84 @@
+"""The environment every `airflow` invocation of this project runs with (CLI, standalone, demo, tests).
+
+Airflow reads its whole configuration from AIRFLOW__SECTION__KEY variables, so one function builds them all:
+no airflow.cfg to drift, and the demo, `make run` and the tests cannot disagree about where things live.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from bantin import db
+
+ADMIN_USER = "admin"
+
+
+def airflow_home() -> Path:
+    path = db.data_dir() / "airflow"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _local_secrets(home: Path) -> dict[str, str]:
+    """Signing keys generated once per checkout and kept under .data/ (git-ignored), never committed.
+
+    They must be stable across processes: the api-server signs the tokens that task processes present, and
+    a per-process random key would make every task fail authentication after a restart."""
+    path = home / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {"jwt_secret": secrets.token_urlsafe(32), "secret_key": secrets.token_urlsafe(32)}
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+def admin_password() -> str:
+    """The UI password of `admin`, generated on first use into the file the simple auth manager reads."""
+    path = airflow_home() / "simple_auth_manager_passwords.json"
+    if path.exists():
+        return json.loads(path.read_text())[ADMIN_USER]
+    password = secrets.token_urlsafe(12)
+    path.write_text(json.dumps({ADMIN_USER: password}))
+    path.chmod(0o600)
+    return password
+
+
+def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None = None) -> dict[str, str]:
+    """os.environ (or `base`) plus the Airflow settings of this project.
+
+    BANTIN_* variables pass through unchanged, except that BANTIN_DATABASE_URL is resolved here once, so task
+    processes and the scrapy subprocesses they start all reach the same warehouse without re-deriving it.
+    `metadata_url` overrides Airflow's metadata database (the tests use their own)."""
+    home = airflow_home()
+    keys = _local_secrets(home)
+    env = dict(os.environ if base is None else base)
+    env.update({
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(db.project_home() / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url or db.airflow_sqlalchemy_url(),
+        # LocalExecutor: one process per task, so every crawl is its own scrapy subprocess and nothing shares
+        # a Twisted reactor; it needs no broker, which is all one machine needs.
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        # Sized for 2 cores: crawls mostly wait on the network (and the per-source pools keep them polite), so
+        # 4 concurrent tasks lets the three sources crawl side by side without starving the scheduler.
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": "4",
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__CORE__AUTH_MANAGER":
+            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json"),
+        "AIRFLOW__API_AUTH__JWT_SECRET": keys["jwt_secret"],
+        "AIRFLOW__API__SECRET_KEY": keys["secret_key"],
+        # New DAGs start unpaused: `make run` should ingest without a click in the UI.
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        # Re-scan dags/ every 30 s instead of 5 min, so an edited DAG shows up while developing.
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+        "BANTIN_HOME": str(db.project_home()),
+        "BANTIN_DATABASE_URL": env.get("BANTIN_DATABASE_URL") or db.database_url(),
+    })
+    return env

@@ -1,0 +1,46 @@
+"""Bring a warehouse up to date: alembic migrations (sql/migrations), then every view in sql/views re-applied."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+
+def sqlalchemy_url(libpq_url: str) -> str:
+    """The same server as a SQLAlchemy URL (psycopg2 driver); libpq query options such as host= carry over."""
+    return "postgresql+psycopg2://" + libpq_url.split("://", 1)[1]
+
+
+def upgrade(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(SQL_DIR / "migrations"))
+    # ConfigParser interpolates '%'; escape it so percent-encoded passwords survive.
+    cfg.set_main_option("sqlalchemy.url", sqlalchemy_url(url).replace("%", "%%"))
+    command.upgrade(cfg, "head")
+
+
+def apply_views(url: str) -> list[str]:
+    """Re-apply every view file in name order, in one transaction, so readers never see a half-built api."""
+    import psycopg2
+
+    files = sorted((SQL_DIR / "views").glob("*.sql"))
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            for path in files:
+                cur.execute(path.read_text(encoding="utf-8"))
+    finally:
+        conn.close()
+    return [p.name for p in files]
+
+
+def migrate(url: str) -> None:
+    upgrade(url)
+    applied = apply_views(url)
+    log.info("views re-applied: %s", ", ".join(applied))

@@ -1,0 +1,60 @@
+"""What landed, read back through the api views only (what a downstream user would see)."""
+from __future__ import annotations
+
+
+def _rows(cur, sql: str, params=()) -> list[tuple]:
+    cur.execute(sql, params)
+    return cur.fetchall()
+
+
+def collect(db_url: str, run_id: str | None = None) -> dict:
+    """Figures for one run (default: the latest loaded) and the archive totals."""
+    import psycopg2
+
+    conn = psycopg2.connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            if run_id is None:
+                latest = _rows(cur, "SELECT run_id FROM api.run_stats ORDER BY loaded_at DESC LIMIT 1")
+                run_id = latest[0][0] if latest else None
+            totals = dict(_rows(cur, "SELECT source, count(*) FROM api.articles GROUP BY source ORDER BY source"))
+            runs = _rows(
+                cur,
+                """SELECT source, pages_fetched, fetch_failures, articles_new, articles_updated,
+                          articles_duplicate, rejected, rejects_by_reason
+                   FROM api.run_stats WHERE run_id = %s ORDER BY source""",
+                (run_id,),
+            )
+    finally:
+        conn.close()
+    keys = ("pages_fetched", "fetch_failures", "new", "updated", "duplicate", "rejected", "rejects_by_reason")
+    return {"run_id": run_id, "articles_total": totals,
+            "run": {row[0]: dict(zip(keys, row[1:])) for row in runs}}
+
+
+def format_report(figures: dict) -> str:
+    lines = [f"run {figures['run_id'] or '(none loaded yet)'}"]
+    header = f"{'source':<12}{'fetched':>8}{'new':>6}{'updated':>9}{'dup skipped':>13}{'rejected':>10}{'in api.articles':>17}"
+    lines.append(header)
+    sources = sorted(set(figures["articles_total"]) | set(figures["run"]))
+    for source in sources:
+        r = figures["run"].get(source, {})
+        lines.append(
+            f"{source:<12}{r.get('pages_fetched', 0) + r.get('fetch_failures', 0):>8}{r.get('new', 0):>6}"
+            f"{r.get('updated', 0):>9}{r.get('duplicate', 0):>13}{r.get('rejected', 0):>10}"
+            f"{figures['articles_total'].get(source, 0):>17}"
+        )
+    reasons: dict[str, int] = {}
+    for r in figures["run"].values():
+        for reason, n in (r.get("rejects_by_reason") or {}).items():
+            reasons[reason] = reasons.get(reason, 0) + n
+    lines.append("rejects by reason: " + (", ".join(f"{k}={v}" for k, v in sorted(reasons.items())) or "none"))
+    new = sum(r.get("new", 0) for r in figures["run"].values())
+    lines.append(f"{new} new article rows" if new else "0 new rows: everything fetched was already stored")
+    return "\n".join(lines)
+
+
+def print_report(run_id: str | None = None, db_url: str | None = None) -> None:
+    from bantin import db
+
+    print(format_report(collect(db_url or db.database_url(), run_id)))

@@ -1,0 +1,17 @@
+-- api.run_stats: per run and source, what was fetched and what became of it.
+CREATE OR REPLACE VIEW api.run_stats AS
+SELECT s.run_id,
+       s.source,
+       s.window_start,
+       s.window_end,
+       s.pages_fetched,
+       s.fetch_failures,
+       s.articles_new,
+       s.articles_updated,
+       s.articles_duplicate,
+       s.rejected,
+       s.rejects_by_reason,
+       s.articles_fallback,
+       s.loaded_at
+FROM core.run_source_stats AS s;
+COMMENT ON VIEW api.run_stats IS 'Per Airflow run and source: pages fetched, articles new/updated/duplicate, rejects by reason.';

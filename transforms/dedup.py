@@ -1,0 +1,17 @@
+"""Exact-duplicate keys: a hash of the article body after the normalisation every source shares."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def body_key(body: str) -> str:
+    """NFC, case-folded, whitespace-collapsed body: the form two copies of one text agree on."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", body).casefold()).strip()
+
+
+def body_hash(body: str) -> str:
+    return hashlib.sha256(body_key(body).encode("utf-8")).hexdigest()

@@ -1,0 +1,369 @@
+"""The database steps of a run: clean (raw -> staging), dedupe, load (staging -> core), check, purge.
+
+Each step takes the warehouse URI and an Airflow run id, reads only what earlier steps wrote for that run,
+and can be re-run on its own: a retry or a reprocess replaces the run's staging rows and upserts core rows.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+from datetime import datetime, timedelta
+
+log = logging.getLogger(__name__)
+
+# A run rejecting more than this share of its attempts is failing, not unlucky: a normal hour loses a few
+# dead links (under 10% on the replay's worst source), while a site redesign or a block pushes extraction
+# or fetch failures toward 100%. Half sits far from both. Override with BANTIN_MAX_REJECT_SHARE.
+MAX_REJECT_SHARE = 0.5
+# Per-source shares are only judged from this many attempts on: with fewer, one dead link is already 10%+.
+MIN_ATTEMPTS_PER_SOURCE = 20
+# Rows per INSERT batch while cleaning: bounds memory to a few MB of extracted text per round trip.
+BATCH_ROWS = 200
+
+
+class RunCheckFailed(RuntimeError):
+    """The run's data is not fit to keep flowing downstream; the message says why."""
+
+
+def _connect(db_url: str):
+    import psycopg2
+
+    return psycopg2.connect(db_url)
+
+
+def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
+    from transforms.dedup import body_hash
+
+    return (
+        run_id, page["page_id"], page["source"], page["url"], article["canonical_url"] or page["url"],
+        article["title"], article["sapo"], article["dateline"], article["body"], article["authors"],
+        article["published_at"], article.get("published_at_raw"), article["modified_at"], article.get("seen_at"),
+        article["section"], article["tags"], article["image_url"], article["language"], article["captions"],
+        json.dumps(article["extracted_by"], ensure_ascii=False), body_hash(article["body"]), page["fetched_at"],
+    )
+
+
+_STAGING_COLUMNS = (
+    "run_id, page_id, source, url, canonical_url, title, sapo, dateline, body, authors, published_at, "
+    "published_at_raw, modified_at, seen_at, section, tags, image_url, language, captions, extracted_by, "
+    "body_hash, fetched_at"
+)
+
+
+def clean_run(db_url: str, run_id: str) -> dict:
+    """Extract every article page landed by `run_id` into staging; everything else becomes a reject."""
+    from psycopg2.extras import execute_values
+
+    from crawlers.sources import load_profile
+    from transforms.extract import Rejected, extract_page
+
+    counts = {"pages": 0, "staged": 0, "rejected": 0, "skipped_non_article_urls": 0}
+    conn = _connect(db_url)
+    try:
+        with conn:
+            with conn.cursor() as cur:
+                cur.execute("DELETE FROM staging.articles WHERE run_id = %s", (run_id,))
+                cur.execute("DELETE FROM core.rejects WHERE run_id = %s", (run_id,))
+                cur.execute(
+                    """INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at)
+                       SELECT run_id, source, url, 'fetch', reason, detail, failed_at
+                       FROM raw.fetch_failures WHERE run_id = %s""",
+                    (run_id,),
+                )
+            staged, rejects = [], []
+            # A named (server-side) cursor streams pages instead of holding a whole run's bodies in memory.
+            with conn.cursor(name="pages") as pages, conn.cursor() as out:
+                pages.itersize = 50
+                pages.execute(
+                    """SELECT page_id, source, url, final_url, status, headers, body_gz, fetched_at
+                       FROM raw.pages WHERE run_id = %s ORDER BY page_id""",
+                    (run_id,),
+                )
+                columns = [d[0] for d in pages.description]
+                for values in pages:
+                    page = dict(zip(columns, values))
+                    profile = load_profile(page["source"])
+                    # Feeds, sitemaps and listings may be landed for audit; only article URLs are cleaned.
+                    if not re.search(profile["article_url"], page["url"]):
+                        counts["skipped_non_article_urls"] += 1
+                        continue
+                    counts["pages"] += 1
+                    if page["status"] != 200:
+                        rejects.append((page, f"http_{page['status']}", None))
+                    else:
+                        try:
+                            article = extract_page(
+                                gzip.decompress(bytes(page["body_gz"])), page["final_url"],
+                                profile=profile, headers=page["headers"],
+                            )
+                            staged.append(_staging_row(run_id, page, article))
+                        except Rejected as exc:
+                            rejects.append((page, exc.reason, exc.detail))
+                    if len(staged) >= BATCH_ROWS:
+                        counts["staged"] += _flush_staged(out, staged, execute_values)
+                    if len(rejects) >= BATCH_ROWS:
+                        counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
+                counts["staged"] += _flush_staged(out, staged, execute_values)
+                counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
+    finally:
+        conn.close()
+    log.info("clean %s: %s", run_id, counts)
+    return counts
+
+
+def _flush_staged(cur, rows: list, execute_values) -> int:
+    n = len(rows)
+    if rows:
+        execute_values(cur, f"INSERT INTO staging.articles ({_STAGING_COLUMNS}) VALUES %s", rows)
+        rows.clear()
+    return n
+
+
+def _flush_rejects(cur, run_id: str, rejects: list, execute_values) -> int:
+    n = len(rejects)
+    if rejects:
+        execute_values(
+            cur,
+            """INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at) VALUES %s
+               ON CONFLICT (run_id, url, stage) DO UPDATE SET reason = EXCLUDED.reason, detail = EXCLUDED.detail""",
+            [(run_id, p["source"], p["url"], "extract", reason, detail, p["fetched_at"]) for p, reason, detail in rejects],
+        )
+        rejects.clear()
+    return n
+
+
+# One statement decides every staged row's fate, in fetch order:
+# - the same canonical URL twice in the batch: later copies are duplicates;
+# - a canonical URL already stored: duplicate if title and body are unchanged, else an update;
+# - a new URL whose body hash is already stored (or came earlier in this batch): a duplicate of that article;
+# - anything else is new.
+_DEDUPE_SQL = """
+WITH ranked AS (
+    SELECT page_id, canonical_url, body_hash, title,
+           row_number() OVER (PARTITION BY canonical_url ORDER BY fetched_at, page_id) AS url_rank,
+           row_number() OVER (PARTITION BY body_hash ORDER BY fetched_at, page_id)     AS hash_rank
+    FROM staging.articles WHERE run_id = %(run)s
+), decided AS (
+    SELECT r.page_id,
+           CASE WHEN r.url_rank > 1 THEN 'duplicate'
+                WHEN a.article_id IS NOT NULL AND a.body_hash = r.body_hash AND a.title = r.title THEN 'duplicate'
+                WHEN a.article_id IS NOT NULL THEN 'updated'
+                WHEN h.article_id IS NOT NULL OR r.hash_rank > 1 THEN 'duplicate'
+                ELSE 'new' END AS action,
+           coalesce(a.article_id, h.article_id) AS article_id
+    FROM ranked AS r
+    LEFT JOIN core.articles AS a ON a.canonical_url = r.canonical_url
+    LEFT JOIN LATERAL (SELECT x.article_id FROM core.articles AS x
+                       WHERE x.body_hash = r.body_hash ORDER BY x.article_id LIMIT 1) AS h ON a.article_id IS NULL
+)
+UPDATE staging.articles AS s SET action = d.action, article_id = d.article_id
+FROM decided AS d WHERE s.run_id = %(run)s AND s.page_id = d.page_id
+"""
+
+
+def dedupe_run(db_url: str, run_id: str) -> dict:
+    """Decide new / updated / duplicate for each staged article of the run."""
+    conn = _connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(_DEDUPE_SQL, {"run": run_id})
+            cur.execute(
+                "SELECT action, count(*) FROM staging.articles WHERE run_id = %s GROUP BY action", (run_id,)
+            )
+            counts = dict(cur.fetchall())
+    finally:
+        conn.close()
+    log.info("dedupe %s: %s", run_id, counts)
+    return counts
+
+
+_ARTICLE_FIELDS = (
+    "url, title, sapo, dateline, body, authors, published_at, published_at_raw, modified_at, seen_at, section, "
+    "tags, image_url, language, captions, extracted_by, body_hash"
+)
+
+_LOAD_SQL = [
+    # New articles. ON CONFLICT keeps a concurrent loader (a backfill overlapping a scheduled run) from
+    # inserting the same URL twice; the row it loses to is the same article.
+    f"""INSERT INTO core.articles (source, canonical_url, {_ARTICLE_FIELDS},
+                                   first_seen_at, last_seen_at, first_run_id, last_run_id)
+        SELECT source, canonical_url, {_ARTICLE_FIELDS}, fetched_at, fetched_at, run_id, run_id
+        FROM staging.articles WHERE run_id = %(run)s AND action = 'new'
+        ON CONFLICT (canonical_url) DO NOTHING""",
+    # Updates: the replaced version goes to history first, then the row takes the new content. The content
+    # guard makes a repeated load of the same staging rows (a cleared task) a no-op rather than a new version.
+    """INSERT INTO core.article_versions (article_id, version, title, sapo, body, authors, published_at,
+                                          modified_at, body_hash, replaced_at, replaced_by_run)
+       SELECT a.article_id, a.version, a.title, a.sapo, a.body, a.authors, a.published_at, a.modified_at,
+              a.body_hash, s.fetched_at, s.run_id
+       FROM staging.articles AS s JOIN core.articles AS a ON a.canonical_url = s.canonical_url
+       WHERE s.run_id = %(run)s AND s.action = 'updated'
+         AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)
+       ON CONFLICT (article_id, version) DO NOTHING""",
+    f"""UPDATE core.articles AS a
+        SET ({_ARTICLE_FIELDS}) = (s.{_ARTICLE_FIELDS.replace(', ', ', s.')}),
+            version = a.version + 1, last_seen_at = s.fetched_at, last_run_id = s.run_id
+        FROM staging.articles AS s
+        WHERE s.run_id = %(run)s AND s.action = 'updated' AND a.canonical_url = s.canonical_url
+          AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)""",
+    # Duplicates add no row; they only record that the article was seen again.
+    """UPDATE core.articles AS a
+       SET last_seen_at = greatest(a.last_seen_at, d.seen), last_run_id = %(run)s
+       FROM (SELECT article_id, max(fetched_at) AS seen FROM staging.articles
+             WHERE run_id = %(run)s AND action = 'duplicate' AND article_id IS NOT NULL
+             GROUP BY article_id) AS d
+       WHERE a.article_id = d.article_id""",
+]
+
+_STATS_SQL = """
+INSERT INTO core.run_source_stats (run_id, source, window_start, window_end, pages_fetched, fetch_failures,
+    articles_new, articles_updated, articles_duplicate, rejected, rejects_by_reason, articles_fallback, loaded_at)
+SELECT %(run)s, src.source, %(start)s, %(end)s,
+       coalesce(st.staged, 0) + coalesce(rj.extract_rejects, 0),
+       coalesce(rj.fetch_rejects, 0),
+       coalesce(st.new, 0), coalesce(st.updated, 0), coalesce(st.duplicate, 0),
+       coalesce(rj.total, 0), coalesce(rj.by_reason, '{}'::jsonb), coalesce(st.fallback, 0), now()
+FROM (SELECT source FROM raw.crawls WHERE run_id = %(run)s
+      UNION SELECT source FROM staging.articles WHERE run_id = %(run)s
+      UNION SELECT source FROM core.rejects WHERE run_id = %(run)s) AS src
+LEFT JOIN (SELECT source, count(*) AS staged,
+                  count(*) FILTER (WHERE action = 'new') AS new,
+                  count(*) FILTER (WHERE action = 'updated') AS updated,
+                  count(*) FILTER (WHERE action = 'duplicate') AS duplicate,
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_each_text(extracted_by) AS e
+                                                 WHERE e.value = 'generic')) AS fallback
+           FROM staging.articles WHERE run_id = %(run)s GROUP BY source) AS st USING (source)
+LEFT JOIN (SELECT source, count(*) AS total,
+                  count(*) FILTER (WHERE stage = 'fetch') AS fetch_rejects,
+                  count(*) FILTER (WHERE stage = 'extract') AS extract_rejects,
+                  (SELECT jsonb_object_agg(reason, n) FROM
+                      (SELECT reason, count(*) AS n FROM core.rejects r2
+                       WHERE r2.run_id = %(run)s AND r2.source = r.source GROUP BY reason) AS x) AS by_reason
+           FROM core.rejects AS r WHERE run_id = %(run)s GROUP BY source) AS rj USING (source)
+ON CONFLICT (run_id, source) DO UPDATE SET
+    window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
+    pages_fetched = EXCLUDED.pages_fetched, fetch_failures = EXCLUDED.fetch_failures,
+    articles_new = EXCLUDED.articles_new, articles_updated = EXCLUDED.articles_updated,
+    articles_duplicate = EXCLUDED.articles_duplicate, rejected = EXCLUDED.rejected,
+    rejects_by_reason = EXCLUDED.rejects_by_reason, articles_fallback = EXCLUDED.articles_fallback,
+    loaded_at = EXCLUDED.loaded_at
+"""
+
+
+def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datetime) -> dict:
+    """Upsert the run's decided articles into core and record its per-source stats, in one transaction."""
+    conn = _connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            params = {"run": run_id, "start": window_start, "end": window_end}
+            for statement in _LOAD_SQL:
+                cur.execute(statement, params)
+            cur.execute(_STATS_SQL, params)
+            cur.execute(
+                """SELECT source, articles_new, articles_updated, articles_duplicate, rejected
+                   FROM core.run_source_stats WHERE run_id = %s ORDER BY source""",
+                (run_id,),
+            )
+            stats = {row[0]: dict(zip(("new", "updated", "duplicate", "rejected"), row[1:])) for row in cur}
+    finally:
+        conn.close()
+    log.info("load %s: %s", run_id, stats)
+    return stats
+
+
+def _max_reject_share() -> float:
+    return float(os.environ.get("BANTIN_MAX_REJECT_SHARE", MAX_REJECT_SHARE))
+
+
+def check_run(db_url: str, run_id: str) -> dict:
+    """Fail loudly when the run's output is not trustworthy; return the figures it judged."""
+    conn = _connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                """SELECT source, pages_fetched, fetch_failures,
+                          articles_new + articles_updated + articles_duplicate, rejected, rejects_by_reason
+                   FROM core.run_source_stats WHERE run_id = %s ORDER BY source""",
+                (run_id,),
+            )
+            rows = cur.fetchall()
+            cur.execute("SELECT count(*) FROM raw.crawls WHERE run_id = %s", (run_id,))
+            crawls = cur.fetchone()[0]
+    finally:
+        conn.close()
+    limit = _max_reject_share()
+    problems = []
+    if crawls == 0:
+        problems.append("no crawl recorded for this run: the crawl tasks did not reach the warehouse")
+    fetched = sum(r[1] for r in rows)
+    attempts = sum(r[1] + r[2] for r in rows)
+    stored = sum(r[3] for r in rows)
+    rejected = sum(r[4] for r in rows)
+    if fetched > 0 and stored == 0:
+        problems.append(f"fetched {fetched} article pages but stored no article")
+    if attempts and rejected / attempts > limit:
+        problems.append(f"rejected {rejected} of {attempts} attempts ({rejected / attempts:.0%} > {limit:.0%})")
+    for source, pages, failures, _, source_rejected, reasons in rows:
+        tries = pages + failures
+        if tries >= MIN_ATTEMPTS_PER_SOURCE and source_rejected / tries > limit:
+            problems.append(f"{source}: rejected {source_rejected} of {tries} attempts; reasons {reasons}")
+    summary = {"run_id": run_id, "fetched": fetched, "stored": stored, "rejected": rejected, "attempts": attempts}
+    if problems:
+        raise RunCheckFailed(f"run {run_id} failed its checks: " + "; ".join(problems))
+    return summary
+
+
+def retention_days() -> int:
+    """Raw pages are the replay log for reprocessing; 30 days covers a month of fixes at a few GB per source."""
+    return int(os.environ.get("BANTIN_RAW_RETENTION_DAYS", "30"))
+
+
+def purge_raw(db_url: str, reference: datetime, days: int | None = None) -> int:
+    """Delete raw pages fetched more than `days` before `reference` (the run's data interval end)."""
+    cutoff = reference - timedelta(days=retention_days() if days is None else days)
+    conn = _connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("DELETE FROM raw.pages WHERE fetched_at < %s", (cutoff,))
+            deleted = cur.rowcount
+    finally:
+        conn.close()
+    log.info("purged %d raw pages fetched before %s", deleted, cutoff.isoformat())
+    return deleted
+
+
+def reprocess(run_ids: list[str] | None = None, since: str | None = None, until: str | None = None,
+              db_url: str | None = None) -> dict:
+    """Clean, dedupe and load again the raw pages of the given runs (or of runs started in [since, until))."""
+    from bantin import db
+
+    db_url = db_url or db.database_url()
+    conn = _connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                """SELECT run_id, min(window_start), max(window_end) FROM raw.crawls
+                   WHERE (%(ids)s::text[] IS NULL OR run_id = ANY(%(ids)s::text[]))
+                     AND (%(since)s::timestamptz IS NULL OR started_at >= %(since)s::timestamptz)
+                     AND (%(until)s::timestamptz IS NULL OR started_at < %(until)s::timestamptz)
+                   GROUP BY run_id ORDER BY min(started_at)""",
+                {"ids": run_ids, "since": since, "until": until},
+            )
+            runs = cur.fetchall()
+    finally:
+        conn.close()
+    if run_ids:
+        missing = sorted(set(run_ids) - {r[0] for r in runs})
+        if missing:
+            raise ValueError(f"no landed crawl for run(s) {', '.join(missing)}; nothing to reprocess")
+    if not runs:
+        raise ValueError("no landed crawls match; give --run-id or a --since/--until range")
+    out = {}
+    for run_id, start, end in runs:
+        clean_run(db_url, run_id)
+        dedupe_run(db_url, run_id)
+        out[run_id] = load_run(db_url, run_id, start, end)
+    return out
