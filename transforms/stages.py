@@ -77,12 +77,10 @@ def clean_run(db_url: str, run_id: str) -> dict:
             # A named (server-side) cursor streams pages instead of holding a whole run's bodies in memory.
             with conn.cursor(name="pages") as pages, conn.cursor() as out:
                 pages.itersize = 50
+                columns = ("page_id", "source", "url", "final_url", "status", "headers", "body_gz", "fetched_at")
                 pages.execute(
-                    """SELECT page_id, source, url, final_url, status, headers, body_gz, fetched_at
-                       FROM raw.pages WHERE run_id = %s ORDER BY page_id""",
-                    (run_id,),
+                    f"SELECT {', '.join(columns)} FROM raw.pages WHERE run_id = %s ORDER BY page_id", (run_id,)
                 )
-                columns = [d[0] for d in pages.description]
                 for values in pages:
                     page = dict(zip(columns, values))
                     profile = load_profile(page["source"])

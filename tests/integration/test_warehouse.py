@@ -1,0 +1,176 @@
+"""The warehouse on a real PostgreSQL: migrations, the stages' idempotent load, the api views, the reader role."""
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from bantin.migrate import migrate
+from transforms import stages
+
+REPO = Path(__file__).resolve().parents[2]
+VN = timezone(timedelta(hours=7))
+WINDOW = (datetime(2026, 3, 7, 8, tzinfo=VN), datetime(2026, 3, 7, 9, tzinfo=VN))
+FETCHED = datetime(2026, 3, 7, 9, 5, tzinfo=VN)
+
+# Real pages (byte-identical copies of the shared fixtures) at their real URLs.
+PAGES = {
+    "vnexpress": "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html",
+    "tuoitre": "https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm",
+}
+
+
+def _page_path(source: str) -> Path:
+    """The recorded page of `source` (any name: the transforms owner picks the slug)."""
+    found = [p for p in sorted((REPO / "crawlers/sources" / source / "pages").glob("*.html"))
+             if PAGES[source].rsplit("-", 1)[-1].split(".")[0] in p.read_text(encoding="utf-8", errors="replace")]
+    assert found, f"no recorded page of {PAGES[source]} for source {source}"
+    return found[0]
+
+
+def land(url: str, run_id: str, pages: list[tuple[str, str, int, bytes]] = (), failures=()) -> None:
+    """Write what the crawler would have written for `run_id`."""
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        sources = {p[0] for p in pages} | {f[0] for f in failures}
+        for source in sources:
+            cur.execute(
+                """INSERT INTO raw.crawls (run_id, source, window_start, window_end, started_at, finished_at,
+                                           finish_reason) VALUES (%s, %s, %s, %s, %s, %s, 'finished')
+                   ON CONFLICT DO NOTHING""",
+                (run_id, source, *WINDOW, FETCHED, FETCHED),
+            )
+        for source, page_url, status, body in pages:
+            cur.execute(
+                """INSERT INTO raw.pages (run_id, source, url, final_url, status, fetched_at, headers, body_gz,
+                                          body_bytes, discovered_via)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'listing')""",
+                (run_id, source, page_url, page_url, status, FETCHED,
+                 json.dumps({"content-type": "text/html; charset=utf-8"}), gzip.compress(body), len(body)),
+            )
+        for source, page_url, reason in failures:
+            cur.execute(
+                "INSERT INTO raw.fetch_failures VALUES (%s, %s, %s, %s, 'test', %s)",
+                (run_id, source, page_url, reason, FETCHED),
+            )
+    conn.close()
+
+
+def run_all(url: str, run_id: str) -> dict:
+    stages.clean_run(url, run_id)
+    stages.dedupe_run(url, run_id)
+    return stages.load_run(url, run_id, *WINDOW)
+
+
+def query(url: str, sql: str, params=()) -> list[tuple]:
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    conn.close()
+    return rows
+
+
+def good_pages() -> list[tuple[str, str, int, bytes]]:
+    return [(source, page_url, 200, _page_path(source).read_bytes()) for source, page_url in PAGES.items()]
+
+
+def test_migrations_are_idempotent_and_complete(fresh_db):
+    migrate(fresh_db)  # a second time: no error, nothing changes
+    schemas = {r[0] for r in query(fresh_db, "SELECT nspname FROM pg_namespace")}
+    assert {"raw", "staging", "core", "api"} <= schemas
+    views = {r[0] for r in query(fresh_db, "SELECT viewname FROM pg_views WHERE schemaname = 'api'")}
+    assert views == {"articles", "daily_source_counts", "source_freshness", "run_stats"}
+    assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [("0001",)]
+
+
+def test_reader_role_sees_api_only(fresh_db):
+    land(fresh_db, "r1", good_pages())
+    run_all(fresh_db, "r1")
+    conn = psycopg2.connect(fresh_db)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SET ROLE bantin_reader")
+        cur.execute("SELECT count(*) FROM api.articles")
+        assert cur.fetchone()[0] == 2
+        for table in ("raw.pages", "core.articles", "staging.articles"):
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute(f"SELECT 1 FROM {table} LIMIT 1")
+    conn.close()
+
+
+def test_load_is_idempotent_and_keeps_history(fresh_db):
+    land(fresh_db, "run_a", good_pages())
+    first = run_all(fresh_db, "run_a")
+    assert {s: v["new"] for s, v in first.items()} == {"tuoitre": 1, "vnexpress": 1}
+    assert stages.check_run(fresh_db, "run_a") == {
+        "run_id": "run_a", "fetched": 2, "stored": 2, "rejected": 0, "attempts": 2}
+
+    # The same run again (a retried task) and another run over the same pages (an overlapping backfill).
+    run_all(fresh_db, "run_a")
+    land(fresh_db, "run_b", good_pages())
+    again = run_all(fresh_db, "run_b")
+    assert {s: (v["new"], v["duplicate"]) for s, v in again.items()} == {"tuoitre": (0, 1), "vnexpress": (0, 1)}
+    assert query(fresh_db, "SELECT count(*) FROM api.articles") == [(2,)]
+
+    # The publisher edits the VnExpress story: one update, the prior text kept in history.
+    source, page_url = "vnexpress", PAGES["vnexpress"]
+    edited = _page_path(source).read_bytes().replace(
+        '<p class="Normal">Iraq'.encode(), '<p class="Normal">Cập nhật lúc 10h: giá dầu vẫn tăng.</p><p class="Normal">Iraq'.encode(), 1)
+    land(fresh_db, "run_c", [(source, page_url, 200, edited)])
+    third = run_all(fresh_db, "run_c")
+    assert third["vnexpress"]["updated"] == 1
+    assert query(fresh_db, "SELECT count(*) FROM api.articles") == [(2,)]
+    assert query(fresh_db, "SELECT version FROM api.articles WHERE source = 'vnexpress'") == [(2,)]
+    history = query(fresh_db, "SELECT version, replaced_by_run FROM core.article_versions")
+    assert history == [(1, "run_c")]
+    # Loading the same staging rows twice (a cleared load task) must not mint another version.
+    stages.load_run(fresh_db, "run_c", *WINDOW)
+    assert query(fresh_db, "SELECT version FROM api.articles WHERE source = 'vnexpress'") == [(2,)]
+
+
+def test_rejects_are_recorded_with_reasons_and_stats(fresh_db):
+    bad = [
+        ("vnexpress", "https://vnexpress.net/mat-bai-1000001.html", 404, b"<html><body>Not found</body></html>"),
+        ("vnexpress", "https://vnexpress.net/loi-may-chu-1000002.html", 500, b"oops"),
+    ]
+    land(fresh_db, "run_r", good_pages() + bad,
+         failures=[("tuoitre", "https://tuoitre.vn/cham-12345678901234567.htm", "timeout")])
+    stats = run_all(fresh_db, "run_r")
+    assert stats["vnexpress"]["rejected"] == 2 and stats["tuoitre"]["rejected"] == 1
+    reasons = query(fresh_db, "SELECT source, rejects_by_reason FROM api.run_stats ORDER BY source")
+    assert reasons == [("tuoitre", {"timeout": 1}), ("vnexpress", {"http_404": 1, "http_500": 1})]
+    fetched = query(fresh_db, "SELECT source, pages_fetched, fetch_failures FROM api.run_stats ORDER BY source")
+    assert fetched == [("tuoitre", 1, 1), ("vnexpress", 3, 0)]
+    # Three of five attempts rejected is past the abnormal-share limit: the run must fail, naming the figures.
+    with pytest.raises(stages.RunCheckFailed, match=r"rejected 3 of 5 attempts"):
+        stages.check_run(fresh_db, "run_r")
+
+
+def test_check_fails_a_run_that_fetched_but_stored_nothing(fresh_db):
+    land(fresh_db, "run_z", [("vnexpress", "https://vnexpress.net/loi-1000003.html", 500, b"down")])
+    run_all(fresh_db, "run_z")
+    with pytest.raises(stages.RunCheckFailed, match="stored no article"):
+        stages.check_run(fresh_db, "run_z")
+
+
+def test_views_answer_downstream_questions(fresh_db):
+    land(fresh_db, "run_v", good_pages() + [
+        ("vnexpress", "https://vnexpress.net/loi-1000004.html", 503, b"busy")])
+    run_all(fresh_db, "run_v")
+    days = query(fresh_db, "SELECT source, day, articles FROM api.daily_source_counts ORDER BY source")
+    assert [(s, n) for s, _, n in days] == [("tuoitre", 1), ("vnexpress", 1)]
+    assert all(str(day) == "2026-03-07" for _, day, _ in days)
+    fresh = query(fresh_db, """SELECT source, last_successful_crawl_at IS NOT NULL, fetches_24h,
+                                      fetch_error_rate_24h FROM api.source_freshness ORDER BY source""")
+    assert fresh == [("tuoitre", True, 1, 0), ("vnexpress", True, 2, 0.5)]
+
+
+def test_purge_respects_retention(fresh_db):
+    land(fresh_db, "run_p", good_pages())
+    assert stages.purge_raw(fresh_db, FETCHED + timedelta(days=10), days=30) == 0
+    assert stages.purge_raw(fresh_db, FETCHED + timedelta(days=31), days=30) == 2

@@ -1,0 +1,47 @@
+"""transforms.normalize: NFC, invisible characters, entities and byte decoding."""
+import unicodedata
+
+import pytest
+
+from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_body, unescape_fixed
+
+
+def test_clean_text_nfc_spaces_and_invisibles():
+    nfd = unicodedata.normalize("NFD", "Tin nóng")
+    assert clean_text(f"  {nfd}\u00a0\u202fhôm\u200b nay\ufeff\u00ad \n\t ") == "Tin nóng hôm nay"
+    assert unicodedata.is_normalized("NFC", clean_text(nfd))
+    assert clean_text(None) == ""
+
+
+def test_clean_lines_drops_blank_lines_and_crlf():
+    assert clean_lines("a\r\n\r\n  b  c \r\n\u00a0\n") == ["a", "b c"]
+
+
+def test_unescape_fixed_double_escaped_tuoitre_headline():
+    assert unescape_fixed("Chi&amp;#7871;n s&amp;#7921;") == "Chiến sự"
+    assert unescape_fixed("&amp;amp;amp;amp;") == "&amp;"  # bounded at three passes
+    assert unescape_fixed("plain") == "plain"
+
+
+def test_decode_charset_precedence():
+    text = "Biên phòng"
+    assert decode_body(text.encode("utf-8"), "text/html; charset=UTF-8") == text
+    assert decode_body(b'<meta charset="windows-1258">Vi\xea\xf2t').endswith("Việt")  # combining tone -> NFC
+    assert decode_body(text.encode("utf-8"), None) == text
+    assert decode_body("\ufeffBOM".encode("utf-8")) == "BOM"
+
+
+def test_decode_cp1258_fallback_is_nfc():
+    decoded = decode_body(b"Vi\xea\xf2t Nam", None)  # not UTF-8: falls back to windows-1258 + NFC
+    assert decoded == "Việt Nam" and unicodedata.is_normalized("NFC", decoded)
+
+
+def test_decode_fixes_mojibake():
+    assert decode_body("Biên phòng".encode("utf-8").decode("latin-1").encode("utf-8")) == "Biên phòng"
+
+
+def test_decode_rejects_binary_garbage():
+    with pytest.raises(UndecodableError):
+        decode_body(bytes(range(256)) * 20)
+    with pytest.raises(ValueError):  # a ValueError subclass, so the CLI prints one line
+        decode_body(b"\x00\x01\x02\x03" * 100)
