@@ -60,7 +60,10 @@ def parse_time(value: str | None, fmt: str = "iso", tz: timezone = VN_TZ) -> dat
 def _xml_root(body: bytes):
     # recover=True: real feeds ship stray '&' and truncated tails; a partial parse beats none.
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(body.strip(), parser=parser)
+    try:
+        root = etree.fromstring(body.strip(), parser=parser)
+    except etree.LxmlError as exc:
+        raise ValueError(f"not an XML document: {exc}") from None
     if root is None:
         raise ValueError("not an XML document")
     return root
@@ -79,7 +82,10 @@ def _text(el) -> str | None:
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Candidate]:
-    """RSS 2.0 items (link + pubDate) or Atom entries (link + published/updated); CDATA or plain text alike."""
+    """RSS 2.0 items (link + pubDate) or Atom entries (link + published/updated); CDATA or plain text alike.
+
+    Like every parser here, raises ValueError when the bytes are not a document at all.
+    """
     root = _xml_root(body)
     out = []
     for item in root.iter():
@@ -124,7 +130,7 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Candidate], list[Can
     return children, pages
 
 
-def parse_listing(body: bytes, base_url: str, spec: dict) -> ListingPage:
+def parse_listing(body: bytes, base_url: str, spec: dict, encoding: str = "utf-8") -> ListingPage:
     """Article links of a listing page, per the profile's listing spec.
 
     spec keys: `item` (CSS of one story block, default the whole page), `link` (CSS of its anchor),
@@ -133,7 +139,11 @@ def parse_listing(body: bytes, base_url: str, spec: dict) -> ListingPage:
     `url_time` {pattern, format} (a date encoded in the URL, e.g. Tuổi Trẻ ids start yyyymmddhhmmss),
     `next` (CSS of the next-page anchor).
     """
-    doc = html.fromstring(body, base_url=base_url)
+    # lxml guesses latin-1 for bytes without a <meta charset>; the caller knows the HTTP charset.
+    try:
+        doc = html.fromstring(body, base_url=base_url, parser=html.HTMLParser(encoding=encoding))
+    except etree.LxmlError as exc:
+        raise ValueError(f"not an HTML document: {exc}") from None
     blocks = doc.cssselect(spec["item"]) if spec.get("item") else [doc]
     url_time = spec.get("url_time")
     url_time_re = re.compile(url_time["pattern"]) if url_time else None

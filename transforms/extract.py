@@ -271,11 +271,20 @@ def _dedupe(values: list[str]) -> list[str]:
 
 
 def _is_article(page: _Page, url: str, canonical: str, profile: dict) -> bool:
+    """A page is an article when it says so (NewsArticle JSON-LD) or its URLs fit the profile's pattern.
+
+    The page's own word against it wins over its URL: a section page served at an article-like address
+    (a soft 404 redirecting in place, a retired story replaced by its category) still declares
+    `og:type=website` or a canonical outside the article pattern."""
     if page.article is not None:
         return True
-    if profile.get("article_url"):
-        return any(re.match(profile["article_url"], u) for u in (url, canonical))
-    return "article" in [t.lower() for t in page.metas("og:type")]
+    og_types = [t.lower() for t in page.metas("og:type")]
+    pattern = profile.get("article_url")
+    if not pattern:
+        return "article" in og_types
+    if "website" in og_types or (canonical != url and not re.match(pattern, canonical)):
+        return False
+    return bool(re.match(pattern, url))
 
 
 def _body_from_rule(soup: BeautifulSoup, rule, skip: list[Tag]) -> tuple[list[str], list[str]]:

@@ -1,0 +1,29 @@
+"""Items the spider hands to the landing pipeline: one per HTTP response, one per request that got none."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class RawPage:
+    """An article response exactly as received (raw.pages)."""
+
+    url: str  # the URL discovery asked for (before redirects)
+    final_url: str
+    status: int
+    headers: dict
+    body: bytes
+    fetched_at: datetime
+    discovered_via: str  # feed | sitemap | listing | archive | seed
+    discovered_at: datetime | None
+
+
+@dataclass
+class FetchFailure:
+    """An article request that got no response at all (raw.fetch_failures)."""
+
+    url: str
+    reason: str  # timeout | truncated | robots_disallowed | connection_error | dns_error
+    detail: str
+    failed_at: datetime

@@ -1,0 +1,22 @@
+"""The offline replay of the news sites: `serve(host, port, anchor)`, or `make_server` to run it in a thread."""
+from __future__ import annotations
+
+import logging
+
+from crawlers.replay.server import make_server
+from crawlers.replay.site import DEFAULT_ANCHOR
+
+log = logging.getLogger(__name__)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, anchor=None) -> None:
+    """Serve until interrupted. `anchor` (ISO 8601) is the time the synthetic news is dated up to."""
+    server = make_server(host, port, anchor)
+    log.info("replay anchored at %s on http://%s:%s", server.replay.anchor.isoformat(), *server.server_address)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+__all__ = ["DEFAULT_ANCHOR", "make_server", "serve"]

@@ -1,0 +1,222 @@
+"""Discovery on recorded bytes: the real VnExpress/Tuổi Trẻ listings, feeds, sitemaps and archive templates."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from crawlers import discovery as disc
+from crawlers.sources import load_profile, source_names
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RECORDED = {
+    "vnexpress_list": REPO / "crawlers/sources/vnexpress/replay/recorded/vnexpress_list.html",
+    "tuoitre_list": REPO / "crawlers/sources/tuoitre/replay/recorded/tuoitre_list.html",
+}
+VN = timezone(timedelta(hours=7))
+
+
+def vn(*args) -> datetime:
+    return datetime(*args, tzinfo=VN)
+
+
+def listing_spec(source: str, url: str) -> dict:
+    for spec in load_profile(source)["discovery"]["listings"]:
+        if spec["url"] == url:
+            return spec
+    raise AssertionError(f"profile {source} has no listing {url}")
+
+
+# --- listings (real pages, read by the profiles' own selectors) -------------------------------------------
+
+def test_vnexpress_real_listing():
+    page = disc.parse_listing(RECORDED["vnexpress_list"].read_bytes(), "https://vnexpress.net/kinh-doanh",
+                              listing_spec("vnexpress", "https://vnexpress.net/kinh-doanh"))
+    # 53 article.item-news blocks: 6 ad/placeholder blocks have no h3.title-news link, 47 stories remain.
+    assert len(page.items) == 47
+    assert page.items[0] == disc.Candidate(
+        "https://vnexpress.net/gia-vang-the-gioi-tang-manh-dau-tho-vuot-90-usd-5047621.html", None)
+    # The 6 top stories carry no data-publishtime; everything after them does (unix seconds).
+    assert [c.discovered_at for c in page.items[:6]] == [None] * 6
+    assert all(c.discovered_at for c in page.items[6:])
+    seventh = page.items[6]
+    assert seventh.url == "https://vnexpress.net/thai-nguyen-dan-dau-ca-nuoc-ve-thu-hut-fdi-dau-nam-2026-5047492.html"
+    assert seventh.discovered_at == datetime.fromtimestamp(1772789449, tz=timezone.utc)
+    assert seventh.discovered_at.astimezone(VN) == vn(2026, 3, 6, 16, 30, 49)
+    assert page.items[-1].url.endswith("-5046102.html")
+    assert page.items[-1].discovered_at == datetime.fromtimestamp(1772575200, tz=timezone.utc)
+    assert page.next_url == "https://vnexpress.net/kinh-doanh-p2"
+
+
+def test_vnexpress_listing_stop_signal():
+    page = disc.parse_listing(RECORDED["vnexpress_list"].read_bytes(), "https://vnexpress.net/kinh-doanh",
+                              listing_spec("vnexpress", "https://vnexpress.net/kinh-doanh"))
+    # Newest dated item: 2026-03-06 16:30 (+07). A window from 03-07 needs no page 2; one from 03-05 does.
+    assert disc.listing_exhausted(page, vn(2026, 3, 7, 0, 0), known=set())
+    assert not disc.listing_exhausted(page, vn(2026, 3, 5, 0, 0), known=set())
+    # A page that only repeats what earlier pages listed is the end, whatever its dates.
+    assert disc.listing_exhausted(page, vn(2026, 3, 5, 0, 0), known={c.url for c in page.items})
+
+
+def test_tuoitre_real_listing_dated_by_url():
+    page = disc.parse_listing(RECORDED["tuoitre_list"].read_bytes(), "https://tuoitre.vn/kinh-doanh.htm",
+                              listing_spec("tuoitre", "https://tuoitre.vn/kinh-doanh.htm"))
+    # 18 a.box-category-link-title anchors, 15 distinct stories (the top stories repeat); relative hrefs.
+    assert len(page.items) == 15
+    first = page.items[0]
+    assert first.url == "https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm"
+    assert first.discovered_at == vn(2026, 3, 7, 7, 55, 19)
+    # A 16-digit id (yyyymmddhhmmss + 2) still yields its time.
+    third = page.items[2]
+    assert third.url.endswith("-2026030707011493.htm")
+    assert third.discovered_at == vn(2026, 3, 7, 7, 1, 14)
+    assert all(c.discovered_at for c in page.items)
+    assert page.next_url is None
+
+
+def test_window_over_real_listing():
+    page = disc.parse_listing(RECORDED["tuoitre_list"].read_bytes(), "https://tuoitre.vn/kinh-doanh.htm",
+                              listing_spec("tuoitre", "https://tuoitre.vn/kinh-doanh.htm"))
+    article_url = load_profile("tuoitre")["article_url"]
+    picked = disc.select_articles(page.items, vn(2026, 3, 7, 7, 30), vn(2026, 3, 7, 8, 30), article_url)
+    # 07:23 falls before the window; 07:47, 07:55 and 07:56 are inside.
+    assert sorted(c.url.rsplit("-", 1)[1] for c in picked) == [
+        "20260307074732188.htm", "20260307075519174.htm", "20260307075621356.htm"]
+
+
+# --- feeds and sitemaps ---------------------------------------------------------------------------------
+
+def test_rss_with_cdata():
+    items = disc.parse_feed((FIXTURES / "rss_cdata.xml").read_bytes(), "https://vnexpress.net/rss/tin-moi-nhat.rss")
+    assert [c.url for c in items] == [
+        "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html",
+        "https://vnexpress.net/gia-vang-the-gioi-tang-manh-dau-tho-vuot-90-usd-5047621.html",
+        "https://vnexpress.net/video/mot-video-4000001.html",
+    ]
+    assert items[0].discovered_at == vn(2026, 3, 7, 0, 5)
+    assert items[2].discovered_at is None
+
+
+def test_rss_without_cdata():
+    items = disc.parse_feed((FIXTURES / "rss_plain.xml").read_bytes(), "https://www.bienphong.com.vn/rss/kinh-te.rss")
+    assert len(items) == 2
+    assert items[0].url.endswith("-post462001.html")
+    assert items[0].discovered_at == datetime(2023, 9, 24, 5, 2, tzinfo=timezone.utc)  # "GMT" is UTC
+    assert items[1].discovered_at == vn(2023, 9, 23, 21, 15)
+
+
+def test_sitemap_index():
+    children, pages = disc.parse_sitemap((FIXTURES / "sitemap_index.xml").read_bytes(),
+                                         "https://www.bienphong.com.vn/sitemap.xml")
+    assert pages == []
+    assert [c.url.rsplit("/", 1)[1] for c in children] == ["news-2026-3.xml", "news-2026-2.xml", "categories.xml"]
+    assert children[0].discovered_at == vn(2026, 3, 7, 11, 58)
+    assert children[2].discovered_at is None
+
+
+def test_news_sitemap_prefers_publication_date():
+    children, pages = disc.parse_sitemap((FIXTURES / "news_sitemap.xml").read_bytes(), "https://tuoitre.vn/x.xml")
+    assert children == []
+    assert len(pages) == 3
+    # news:publication_date wins over lastmod (an edit time); a naive lastmod is read as +07:00.
+    assert pages[0].discovered_at == vn(2026, 3, 7, 8, 1, 53)
+    assert pages[1].discovered_at == vn(2026, 3, 6, 22, 53, 13)
+    assert pages[2].discovered_at is None
+    picked = disc.select_articles(pages, vn(2026, 3, 7, 8), vn(2026, 3, 7, 9), load_profile("tuoitre")["article_url"])
+    assert [c.url for c in picked] == [pages[0].url]  # the section page fails the article pattern
+
+
+# --- dated archives -------------------------------------------------------------------------------------
+
+def archive_spec(source: str) -> dict:
+    (spec,) = load_profile(source)["discovery"]["archives"]
+    return spec
+
+
+def test_vnexpress_day_range_archive():
+    urls = disc.expand_archive(archive_spec("vnexpress"), vn(2026, 3, 6, 23, 30), vn(2026, 3, 7, 0, 30))
+    # Two local days touched; each is [00:00, 24:00) +07:00 in unix seconds.
+    assert urls == [
+        "https://vnexpress.net/category/day/cateid/1001005/fromdate/1772730000/todate/1772816400",
+        "https://vnexpress.net/category/day/cateid/1001005/fromdate/1772816400/todate/1772902800",
+    ]
+    assert datetime.fromtimestamp(1772816400, tz=VN) == vn(2026, 3, 7)
+
+
+def test_tuoitre_five_day_shards_across_month_end():
+    urls = disc.expand_archive(archive_spec("tuoitre"), vn(2026, 2, 24, 12), vn(2026, 3, 6, 1))
+    assert [u.rsplit("/", 1)[1] for u in urls] == [
+        "sitemaps-2026-2-21-25.xml", "sitemaps-2026-2-26-28.xml", "sitemaps-2026-3-1-5.xml",
+        "sitemaps-2026-3-6-10.xml"]
+    # The last shard of a 31-day month runs 26-31.
+    urls = disc.expand_archive(archive_spec("tuoitre"), vn(2026, 1, 30), vn(2026, 1, 31, 5))
+    assert [u.rsplit("/", 1)[1] for u in urls] == ["sitemaps-2026-1-26-31.xml"]
+
+
+def test_bienphong_monthly_sitemaps_across_year_end():
+    urls = disc.expand_archive(archive_spec("bienphong"), vn(2025, 12, 31, 22), vn(2026, 1, 1, 2))
+    assert urls == ["https://www.bienphong.com.vn/sitemaps/news-2025-12.xml",
+                    "https://www.bienphong.com.vn/sitemaps/news-2026-1.xml"]
+
+
+def test_window_bounds_are_local_days():
+    # 18:00Z on 03-06 is already 01:00 on 03-07 in Vietnam: only the 03-07 day listing is needed.
+    urls = disc.expand_archive(archive_spec("vnexpress"), datetime(2026, 3, 6, 18, tzinfo=timezone.utc),
+                               datetime(2026, 3, 6, 19, tzinfo=timezone.utc))
+    assert urls == ["https://vnexpress.net/category/day/cateid/1001005/fromdate/1772816400/todate/1772902800"]
+
+
+# --- window and pattern filter --------------------------------------------------------------------------
+
+def test_select_articles_window_pattern_and_dedup():
+    article_url = load_profile("vnexpress")["article_url"]
+    inside = "https://vnexpress.net/mot-bai-1234567.html"
+    candidates = [
+        disc.Candidate(inside, None),                                   # undated first ...
+        disc.Candidate(inside, vn(2026, 3, 7, 11, 30)),                 # ... then dated inside: kept, dated
+        disc.Candidate("https://vnexpress.net/bai-cu-1234568.html", vn(2026, 3, 7, 10, 59)),   # before start
+        disc.Candidate("https://vnexpress.net/bai-bien-1234569.html", vn(2026, 3, 7, 12, 0)),  # end is open
+        disc.Candidate("https://vnexpress.net/khong-ngay-1234570.html", None),                 # undated: kept
+        disc.Candidate("https://vnexpress.net/kinh-doanh-p2", None),                           # not an article
+        disc.Candidate("https://vnexpress.net/topic/chu-de-1234571", None),
+    ]
+    picked = disc.select_articles(candidates, vn(2026, 3, 7, 11), vn(2026, 3, 7, 12), article_url)
+    assert picked == [disc.Candidate(inside, vn(2026, 3, 7, 11, 30)),
+                      disc.Candidate("https://vnexpress.net/khong-ngay-1234570.html", None)]
+
+
+@pytest.mark.parametrize("value, fmt, expected", [
+    ("1772789449", "epoch", datetime(2026, 3, 6, 9, 30, 49, tzinfo=timezone.utc)),
+    ("2026-03-07T08:01:53+07:00", "iso", vn(2026, 3, 7, 8, 1, 53)),
+    ("2026-03-07T08:52:11.000 +07:00", "iso", vn(2026, 3, 7, 8, 52, 11)),   # VietNamNet's space
+    ("2026-03-07 08:07", "iso", vn(2026, 3, 7, 8, 7)),                       # offsetless means +07:00
+    ("Sat, 07 Mar 2026 00:05:00 +0700", "rfc822", vn(2026, 3, 7, 0, 5)),
+    ("20260307075519", "%Y%m%d%H%M%S", vn(2026, 3, 7, 7, 55, 19)),
+    ("", "iso", None),
+    ("not a date", "iso", None),
+])
+def test_parse_time(value, fmt, expected):
+    assert disc.parse_time(value, fmt) == expected
+
+
+def test_every_profile_has_a_usable_discovery_section():
+    for name in source_names():
+        d = load_profile(name)["discovery"]
+        assert d.get("feeds") or d.get("sitemaps") or d.get("listings"), f"{name}: no recent-news discovery"
+        assert d.get("archives"), f"{name}: no dated archive, so backfill cannot reach old days"
+        for spec in d["archives"]:
+            assert spec["parse"] in ("sitemap", "listing"), f"{name}: archive parse must be sitemap|listing"
+            assert disc.expand_archive(spec, vn(2026, 3, 7), vn(2026, 3, 8)), f"{name}: archive expands to nothing"
+
+
+@pytest.mark.parametrize("parse", [
+    lambda b: disc.parse_feed(b, "https://x.vn/rss"),
+    lambda b: disc.parse_sitemap(b, "https://x.vn/sitemap.xml"),
+    lambda b: disc.parse_listing(b, "https://x.vn/", {"link": "a"}),
+])
+def test_empty_document_is_a_value_error(parse):
+    # The spider counts these as unparseable discovery pages instead of crashing the callback.
+    with pytest.raises(ValueError):
+        parse(b"")

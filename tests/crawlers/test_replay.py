@@ -1,0 +1,145 @@
+"""The offline replay's URL map: deterministic, dated around its anchor, real pages byte-identical, bad routes bad."""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import threading
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from crawlers import discovery as disc
+from crawlers.middlewares import replay_url
+from crawlers.replay import make_server
+from crawlers.replay.site import Replay, to_cp1258
+from crawlers.sources import load_profile
+
+VN = timezone(timedelta(hours=7))
+WINDOW = (datetime(2026, 3, 7, 11, tzinfo=VN), datetime(2026, 3, 7, 12, tzinfo=VN))
+
+
+@pytest.fixture(scope="module")
+def replay() -> Replay:
+    return Replay()
+
+
+def test_rewrite_address():
+    assert replay_url("https://vnexpress.net/kinh-doanh-p2?x=1&y=2", "http://127.0.0.1:8765/") == \
+        "http://127.0.0.1:8765/vnexpress.net/kinh-doanh-p2?x=1&y=2"
+    assert replay_url("https://tuoitre.vn", "http://127.0.0.1:1") == "http://127.0.0.1:1/tuoitre.vn/"
+
+
+def test_same_anchor_same_site(replay):
+    other = Replay()
+    for path in ["/vnexpress.net/rss/tin-moi-nhat.rss", "/www.bienphong.com.vn/thoi-su/",
+                 "/tuoitre.vn/StaticSitemaps/sitemaps-2026-3-6-10.xml"]:
+        assert replay.handle(path).body == other.handle(path).body, f"{path} differs between two replays"
+    url = replay.sites["vnexpress.net"].articles[5].url
+    path = "/vnexpress.net" + url.split("vnexpress.net", 1)[1]
+    assert replay.handle(path).body == other.handle(path).body
+
+
+@pytest.mark.parametrize("source, feed", [
+    ("vnexpress", "https://vnexpress.net/rss/tin-moi-nhat.rss"),
+    ("tuoitre", "https://tuoitre.vn/rss/tin-moi-nhat.rss"),
+    ("bienphong", "https://www.bienphong.com.vn/rss/home.rss"),
+])
+def test_one_hour_window_holds_six_articles_per_source(replay, source, feed):
+    body = replay.handle("/" + feed.split("://", 1)[1]).body
+    items = disc.parse_feed(body, feed)
+    assert len(items) == 30
+    picked = disc.select_articles(items, *WINDOW, load_profile(source)["article_url"])
+    assert len(picked) == 6, f"{source}: {len(picked)} feed items in the default one-hour window"
+
+
+@pytest.mark.parametrize("name, sha256_prefix, path", [
+    # Prefixes from the shared fixtures' README table: the copies must stay byte-identical to the originals.
+    ("vnexpress_article.html", "c66b467305e59ac9",
+     "/vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"),
+    ("vnexpress_list.html", "27a31a283fa7570b", "/vnexpress.net/kinh-doanh"),
+    ("tuoitre_article.html", "6aa824599665bcc0",
+     "/tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm"),
+    ("tuoitre_list.html", "1820352638c50c94", "/tuoitre.vn/kinh-doanh.htm"),
+])
+def test_real_pages_served_byte_identical(replay, name, sha256_prefix, path):
+    reply = replay.handle(path)
+    assert reply.status == 200
+    assert hashlib.sha256(reply.body).hexdigest().startswith(sha256_prefix), f"{name} is not the recorded page"
+
+
+def test_archives_reach_the_previous_day(replay):
+    # A backfill of 2026-03-06 through the day listing and the shards finds a day's worth of articles.
+    spec = load_profile("vnexpress")["discovery"]["archives"][0]
+    day = (datetime(2026, 3, 6, tzinfo=VN), datetime(2026, 3, 7, tzinfo=VN))
+    (url,) = disc.expand_archive(spec, *day)
+    page = disc.parse_listing(replay.handle("/" + url.split("://", 1)[1]).body, url, spec["listing"])
+    assert len(disc.select_articles(page.items, *day, load_profile("vnexpress")["article_url"])) == 144
+    spec = load_profile("tuoitre")["discovery"]["archives"][0]
+    (url,) = disc.expand_archive(spec, *day)
+    _, pages = disc.parse_sitemap(replay.handle("/" + url.split("://", 1)[1]).body, url)
+    # 144 synthetic + the recorded article (07/03 08:01 is in the 6-10 shard but outside this day).
+    assert len(disc.select_articles(pages, *day, load_profile("tuoitre")["article_url"])) == 144
+
+
+def test_bienphong_article_layout(replay):
+    site = replay.sites["www.bienphong.com.vn"]
+    article = site.articles[0]
+    body = replay.handle("/www.bienphong.com.vn" + site.path_of(article.url)).body.decode()
+    for needle in ['<html lang="vi">', f'<link rel="canonical" href="{article.url}">',
+                   'property="article:published_time" content="2026-03-07T11:5', '"@type":"NewsArticle"',
+                   "Đường dây nóng: 0912011882 - (024) 39364407</span><span class=\"clock\">Thứ Bảy, 07/03/2026 12:00",
+                   'h1 class="article__title cms-title"', '<div class="article__sapo cms-desc">Biên phòng - ',
+                   'div class="article__body cms-body"', 'class="article__author"', "Bình luận", "ZALO"]:
+        assert needle in body, f"bienphong article lacks {needle!r}"
+
+
+def test_bad_routes(replay):
+    base = "/www.bienphong.com.vn"
+    assert replay.handle(base + "/loi-khong-tim-thay-post9000001.html").status == 404
+    assert replay.handle(base + "/loi-may-chu-post9000002.html").status == 500
+    assert replay.handle(base + "/phan-hoi-cham-post9000003.html").mode == "slow"
+    assert replay.handle(base + "/noi-dung-bi-cat-post9000004.html").mode == "truncated"
+    cp = replay.handle(base + "/bai-viet-ma-windows-1258-post9000005.html")
+    assert cp.content_type == "text/html; charset=windows-1258"
+    text = unicodedata.normalize("NFC", cp.body.decode("cp1258"))
+    assert "Biên phòng - " in text and "Tăng cường phối hợp bảo vệ chủ quyền" in text
+    with pytest.raises(UnicodeDecodeError):
+        replay.handle(base + "/noi-dung-loi-ma-post9000006.html").body.decode("utf-8")
+    moved = replay.handle("/bienphong.com.vn/bai-viet-chuyen-huong-post9000009.html")
+    assert (moved.status, moved.headers["Location"]) == (
+        301, "https://www.bienphong.com.vn/bai-viet-chuyen-huong-post9000009.html")
+    robots = replay.handle(base + "/robots.txt").body.decode()
+    assert "Disallow: /ban-in-" in robots
+    # Every bad link is on the first listing page, undated, under a URL that passes the article pattern.
+    listing = disc.parse_listing(replay.handle(base + "/thoi-su/").body, "https://www.bienphong.com.vn/thoi-su/",
+                                 load_profile("bienphong")["discovery"]["listings"][0])
+    undated = [c.url for c in listing.items if c.discovered_at is None]
+    assert len(undated) == 9
+    assert len(disc.select_articles(listing.items, *WINDOW, load_profile("bienphong")["article_url"])) == 9 + 6
+
+
+def test_cp1258_round_trip():
+    text = "Biên phòng - Việt Nam, Bộ đội, Đồn Biên phòng Bình Minh tổ chức tuyên truyền, ngày Truyền thống BĐBP"
+    assert unicodedata.normalize("NFC", to_cp1258(text).decode("cp1258")) == text
+
+
+def test_server_truncates_and_answers_over_http():
+    server = make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address
+        conn = http.client.HTTPConnection(host, port, timeout=5)
+        conn.request("GET", "/www.bienphong.com.vn/noi-dung-bi-cat-post9000004.html")
+        resp = conn.getresponse()
+        with pytest.raises(http.client.IncompleteRead):
+            resp.read()
+        conn.close()
+        conn = http.client.HTTPConnection(host, port, timeout=5)
+        conn.request("GET", "/nowhere.example/x")
+        assert conn.getresponse().status == 404
+        conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()
