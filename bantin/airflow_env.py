@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from bantin import db
@@ -56,6 +57,8 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
     keys = _local_secrets(home)
     env = dict(os.environ if base is None else base)
     env.update({
+        # `airflow standalone` and the task runner start `airflow` by name: it must be this venv's.
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH") or os.environ.get("PATH", os.defpath)]),
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(db.project_home() / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",

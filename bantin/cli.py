@@ -54,6 +54,29 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_airflow_env(args: argparse.Namespace) -> int:
+    import shlex
+
+    from bantin.airflow_env import airflow_env
+
+    # Only what airflow_env adds or resolves, as shell exports: `eval "$(bantin airflow-env)"`.
+    for key, value in airflow_env(base={}).items():
+        print(f"export {key}={shlex.quote(value)}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from bantin.demo import demo
+
+    return demo()
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from bantin.demo import run
+
+    return run(offline=args.offline)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bantin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", default=None, help="ISO time: runs whose pages were fetched from then on")
     p.add_argument("--until", default=None, help="ISO time: ... up to then")
     p.set_defaults(func=_cmd_reprocess)
+
+    p = sub.add_parser("airflow-env", help="print the Airflow environment of this checkout as shell exports")
+    p.set_defaults(func=_cmd_airflow_env)
+
+    p = sub.add_parser("demo", help="bootstrap, run news_ingest once against the offline replay, report")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("run", help="bootstrap and start airflow standalone (UI on localhost:8080)")
+    p.add_argument("--offline", action="store_true", help="crawl a replay anchored at now, not the live sites")
+    p.set_defaults(func=_cmd_run)
     return parser
 
 

@@ -20,7 +20,8 @@ DEFAULT_ARGS = {
     # News sites throttle and flap; two retries five minutes apart ride out a blip without hammering the site.
     "retries": 2,
     "retry_delay": timedelta(minutes=5),
-    # A stuck crawl must not hold its source's pool slot forever; the spider itself stops well before this.
+    # One hour-window takes seconds to a few minutes; 45 min means hung, and a hung task must not hold its
+    # source's pool slot into the next hour's run.
     "execution_timeout": timedelta(minutes=45),
 }
 

@@ -1,0 +1,186 @@
+"""Local stack glue: bootstrap (warehouse + Airflow metadata + pools), `make demo` (one offline DAG run through
+Airflow, then the report) and `make run` (airflow standalone)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bantin import db
+from bantin.airflow_env import ADMIN_USER, admin_password, airflow_env, airflow_home
+
+# The replay's default anchor is 2026-03-07T12:00+07:00 and its newest articles lie in the hour before it.
+# An hourly data-interval DAG tested at this logical date gets the interval [11:00, 12:00) +07:00, the
+# anchor hour, so the demo crawls real (synthetic) news, and always the same news.
+DEMO_LOGICAL_DATE = "2026-03-07T12:00:00+07:00"
+# The replay is a local process; if it has not answered in this long it failed to start.
+REPLAY_START_TIMEOUT_S = 30
+# Offline, pages answer in milliseconds, so a 5 s download timeout only ever trips on the replay's deliberate
+# slow route (which sleeps the timeout + 2 s); the live default of 30 s would spend 3 x 30 s on it per run.
+OFFLINE_DOWNLOAD_TIMEOUT_S = "5"
+
+
+def _airflow_bin() -> str:
+    # The `airflow` console script of the interpreter running us: same venv, same pinned version.
+    return str(Path(sys.executable).with_name("airflow"))
+
+
+def _airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([_airflow_bin(), *args], env=env, check=True, **kwargs)
+
+
+def pools_file() -> Path:
+    """Airflow pool definitions: one 1-slot pool per source (see dags/common.crawl_pool)."""
+    from crawlers.sources import source_names
+
+    pools = {
+        f"crawl_{name}": {"slots": 1, "description": f"one crawl of {name} at a time (politeness)",
+                          "include_deferred": False}
+        for name in source_names()
+    }
+    path = airflow_home() / "pools.json"
+    path.write_text(json.dumps(pools, indent=2, sort_keys=True))
+    return path
+
+
+def bootstrap_airflow(env: dict[str, str]) -> None:
+    """Migrate Airflow's metadata DB and import the pools, unless this exact setup was already done.
+
+    `airflow db migrate` costs about 8 s even when nothing changes, so a stamp of (Airflow version, metadata
+    URL, pools) under .data/ lets a second `make demo` skip it; `make clean` removes the stamp with the data."""
+    from importlib.metadata import version
+
+    pools = pools_file()
+    stamp = {"airflow": version("apache-airflow"), "metadata": env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"],
+             "pools": pools.read_text()}
+    stamp_path = Path(env["AIRFLOW_HOME"]) / "bootstrap.stamp.json"
+    if stamp_path.exists() and json.loads(stamp_path.read_text()) == stamp:
+        return
+    print("bootstrap: airflow db migrate + pools", flush=True)
+    _airflow(["db", "migrate"], env, stdout=subprocess.DEVNULL)
+    _airflow(["pools", "import", str(pools)], env, stdout=subprocess.DEVNULL)
+    stamp_path.write_text(json.dumps(stamp))
+
+
+def bootstrap() -> dict[str, str]:
+    """Warehouse and Airflow ready; returns the environment for every later airflow command."""
+    from bantin.migrate import migrate
+
+    env = airflow_env()
+    migrate(env["BANTIN_DATABASE_URL"])
+    bootstrap_airflow(env)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def replay(env: dict[str, str], anchor: str | None = None):
+    """The offline replay in a child process on a free local port; yields its base URL, stops it on exit.
+
+    `env` gains BANTIN_REPLAY_URL and the offline download timeout (read by both the replay and the crawler)."""
+    env.setdefault("BANTIN_DOWNLOAD_TIMEOUT", OFFLINE_DOWNLOAD_TIMEOUT_S)
+    port = free_port()
+    cmd = [sys.executable, "-m", "bantin.cli", "replay", "--port", str(port)]
+    if anchor:
+        cmd += ["--anchor", anchor]
+    proc = subprocess.Popen(cmd, cwd=db.project_home(), env=env)
+    try:
+        deadline = time.monotonic() + REPLAY_START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the replay exited with status {proc.returncode} before serving")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the replay did not listen on port {port} within "
+                                       f"{REPLAY_START_TIMEOUT_S} s") from None
+                time.sleep(0.2)
+        env["BANTIN_REPLAY_URL"] = f"http://127.0.0.1:{port}"
+        yield env["BANTIN_REPLAY_URL"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _article_count(url: str) -> int:
+    conn = db.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT count(*) FROM api.articles")
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def demo() -> int:
+    """Run news_ingest once, offline, for the replay's anchor hour, then print the report."""
+    from bantin.report import print_report
+
+    started = time.monotonic()
+    env = bootstrap()
+    before = _article_count(env["BANTIN_DATABASE_URL"])
+    log_path = airflow_home() / "demo.log"
+    with replay(env) as replay_url:
+        print(f"demo: airflow dags test news_ingest {DEMO_LOGICAL_DATE} against the replay at {replay_url}"
+              f" (log: {log_path})", flush=True)
+        with open(log_path, "w") as log:
+            result = subprocess.run([_airflow_bin(), "dags", "test", "news_ingest", DEMO_LOGICAL_DATE],
+                                    env=env, stdout=log, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        tail = log_path.read_text(errors="replace").splitlines()[-60:]
+        print("\n".join(tail), file=sys.stderr)
+        print(f"demo: the DAG run failed (full log: {log_path})", file=sys.stderr)
+        return 1
+    added = _article_count(env["BANTIN_DATABASE_URL"]) - before
+    print_report(db_url=env["BANTIN_DATABASE_URL"])
+    if added:
+        print(f"demo: {added} rows added to api.articles")
+    else:
+        print("demo: no rows added to api.articles: this window was already ingested (re-runs are idempotent)")
+    print(f"demo: done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def run(offline: bool = False) -> int:
+    """airflow standalone on the embedded warehouse; crawls the live sites, or a replay anchored at now."""
+    env = bootstrap()
+    with _maybe_replay(env, offline) as replay_url:
+        print(f"Airflow UI: http://localhost:8080  user: {ADMIN_USER}  password: {admin_password()}\n"
+              f"crawling: {replay_url or 'the live sites'}; Ctrl-C stops everything", flush=True)
+        # Its own process group, so Ctrl-C reaches standalone once (from us) and it stops its children.
+        proc = subprocess.Popen([_airflow_bin(), "standalone"], env=env, start_new_session=True)
+        # `kill` (SIGTERM) gets the same orderly stop as Ctrl-C.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+            return 130
+
+
+@contextmanager
+def _maybe_replay(env: dict[str, str], offline: bool):
+    if not offline:
+        yield None
+        return
+    from datetime import datetime, timezone
+
+    with replay(env, anchor=datetime.now(timezone.utc).isoformat(timespec="seconds")) as url:
+        yield url
