@@ -421,11 +421,16 @@ class Replay:
             anchor = anchor.replace(tzinfo=VN_TZ)
         self.anchor = anchor
         self.sites = {}
+        from crawlers.replay.recorded import RecordedSite
+
         for name in source_names():
+            # A synthetic site where the source has one; otherwise its recorded pages, as its profile finds them.
             if (SOURCES_DIR / name / "replay" / "site.yaml").is_file():
                 site = Site(name, anchor)
-                for host in site.hosts:
-                    self.sites[host] = site
+            else:
+                site = RecordedSite(name)
+            for host in site.hosts:
+                self.sites[host] = site
 
     def handle(self, raw_path: str) -> Reply:
         """`raw_path` is `/<host>/<path>?<query>` as the rewrite middleware sends it."""
