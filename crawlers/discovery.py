@@ -21,6 +21,9 @@ class Candidate:
 
     url: str
     discovered_at: datetime | None = None
+    # How much later than `discovered_at` the article may have been published: ids that encode the CMS's
+    # creation time (Dân Trí, Tuổi Trẻ, NLĐ) run minutes to an hour ahead of publication.
+    lead: timedelta = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,10 @@ def parse_sitemap(body: bytes, base_url: str) -> tuple[list[Candidate], list[Can
             news = _local(el, "news")
             published = parse_time(_text(_local(news, "publication_date"))) if news is not None else None
             pages.append(Candidate(urljoin(base_url, loc), published or lastmod))
+    # Some shards stamp every URL with the shard's build time (VOV, reported): a lastmod shared by all
+    # pages says when the file was written, not when anything was published, so those pages are undated.
+    if len(pages) > 1 and len({c.discovered_at for c in pages}) == 1:
+        pages = [Candidate(c.url) for c in pages]
     return children, pages
 
 
@@ -136,8 +143,9 @@ def parse_listing(body: bytes, base_url: str, spec: dict, encoding: str = "utf-8
     spec keys: `item` (CSS of one story block, default the whole page), `link` (CSS of its anchor),
     `time_attr` + `time_format` (the item's date attribute, e.g. VnExpress data-publishtime, epoch),
     `time_selector` (CSS of a descendant carrying that attribute, default the item itself),
-    `url_time` {pattern, format} (a date encoded in the URL, e.g. Tuổi Trẻ ids start yyyymmddhhmmss),
-    `next` (CSS of the next-page anchor).
+    `url_time` {pattern, format, lead_minutes} (a date encoded in the URL, e.g. Tuổi Trẻ ids start
+    yyyymmddhhmmss; lead_minutes: how long after that time publication may come), `next` (CSS of the
+    next-page anchor) and `page_template` (numbered pages with {page}, for listings without a next link).
     """
     # lxml guesses latin-1 for bytes without a <meta charset>; the caller knows the HTTP charset.
     try:
@@ -164,10 +172,12 @@ def parse_listing(body: bytes, base_url: str, spec: dict, encoding: str = "utf-8
                     when = parse_time(holder.get(spec["time_attr"]), spec.get("time_format", "iso"))
                     if when:
                         break
+            lead = timedelta(0)
             if when is None and url_time_re:
                 match = url_time_re.search(url)
                 when = parse_time(match.group(1), url_time["format"]) if match else None
-            items.append(Candidate(url, when))
+                lead = timedelta(minutes=url_time.get("lead_minutes", 0))
+            items.append(Candidate(url, when, lead))
     next_url = None
     if spec.get("next"):
         for anchor in doc.cssselect(spec["next"]):
@@ -175,6 +185,13 @@ def parse_listing(body: bytes, base_url: str, spec: dict, encoding: str = "utf-8
                 next_url = urljoin(base_url, anchor.get("href").strip())
                 break
     return ListingPage(items, next_url)
+
+
+def next_page_url(page: ListingPage, spec: dict, page_no: int) -> str | None:
+    """The listing page after `page_no`: the page's own next link, else the spec's numbered `page_template`."""
+    if page.next_url:
+        return page.next_url
+    return spec["page_template"].format(page=page_no + 1) if spec.get("page_template") else None
 
 
 def listing_exhausted(page: ListingPage, start: datetime, known: set[str]) -> bool:
@@ -234,8 +251,8 @@ def expand_archive(spec: dict, start: datetime, end: datetime, tz: timezone = VN
 
 
 def in_window(candidate: Candidate, start: datetime, end: datetime) -> bool:
-    """Dated candidates must fall in [start, end); undated ones are kept (we cannot tell, so we look)."""
-    return candidate.discovered_at is None or start <= candidate.discovered_at < end
+    """Dated candidates must fall in [start - lead, end); undated ones are kept (we cannot tell, so we look)."""
+    return candidate.discovered_at is None or start - candidate.lead <= candidate.discovered_at < end
 
 
 def select_articles(candidates, start: datetime, end: datetime, article_url: str) -> list[Candidate]:

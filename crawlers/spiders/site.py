@@ -123,8 +123,10 @@ class SiteSpider(scrapy.Spider):
                                                   page=1)
 
     def _discovery_request(self, url, callback, via, **meta):
+        # dont_filter: a feed that redirects to itself until a cookie is set (qdnd's /rss) must get its second
+        # try; loops stay bounded by REDIRECT_MAX_TIMES and max_pages.
         return scrapy.Request(url, callback=callback, errback=self.discovery_failed,
-                              meta={"via": via, **meta}, priority=20)
+                              meta={"via": via, **meta}, priority=20, dont_filter=True)
 
     def _unparseable(self, response, exc: Exception) -> None:
         # A feed that turned into an HTML error page must not kill the crawl; the other sources still run.
@@ -165,8 +167,9 @@ class SiteSpider(scrapy.Spider):
         yield from self._articles(page.items, response.meta["via"])
         exhausted = disc.listing_exhausted(page, self.window_start, self.listed)
         self.listed.update(c.url for c in page.items)
-        if page.next_url and not exhausted and page_no < int(spec.get("max_pages", DEFAULT_MAX_PAGES)):
-            yield self._discovery_request(page.next_url, self.parse_listing, response.meta["via"],
+        next_url = disc.next_page_url(page, spec, page_no)
+        if next_url and not exhausted and page_no < int(spec.get("max_pages", DEFAULT_MAX_PAGES)):
+            yield self._discovery_request(next_url, self.parse_listing, response.meta["via"],
                                           listing=spec, page=page_no + 1)
 
     def _articles(self, candidates, via):

@@ -147,9 +147,10 @@ def test_tuoitre_shards_and_listing(fresh_db, replay_url):
     recorded = got["https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm"]
     expected = (REPO / "crawlers/sources/tuoitre/pages/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.html").read_bytes()
     assert body(recorded) == expected
-    # 6 synthetic articles + the recorded one + 2 more real-listing stories of 07:47 and 07:56.
-    assert len(got) == 9, sorted(got)
-    assert all(start <= p["discovered_at"] < end for p in got.values())
+    # 6 synthetic articles + the recorded one + 2 more real-listing stories of 07:47 and 07:56, + 2 listing
+    # stories whose id (the creation time) falls in the profile's 60-minute lead before the window.
+    assert len(got) == 11, sorted(got)
+    assert all(start - timedelta(minutes=60) <= p["discovered_at"] < end for p in got.values())
     assert {p["discovered_via"] for p in got.values()} <= {"feed", "listing", "archive"}
     assert_crawl_finished(fresh_db, "tuoitre", start, end)
 

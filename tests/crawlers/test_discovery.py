@@ -81,8 +81,10 @@ def test_window_over_real_listing():
                               listing_spec("tuoitre", "https://tuoitre.vn/kinh-doanh.htm"))
     article_url = load_profile("tuoitre")["article_url"]
     picked = disc.select_articles(page.items, vn(2026, 3, 7, 7, 30), vn(2026, 3, 7, 8, 30), article_url)
-    # 07:23 falls before the window; 07:47, 07:55 and 07:56 are inside.
+    # 07:47, 07:55 and 07:56 are inside; 07:01 and 07:23 are ids (creation times) within the profile's
+    # 60-minute lead, so they may have been published inside the window and are fetched too.
     assert sorted(c.url.rsplit("-", 1)[1] for c in picked) == [
+        "2026030707011493.htm", "20260307072325784.htm",
         "20260307074732188.htm", "20260307075519174.htm", "20260307075621356.htm"]
 
 
@@ -220,3 +222,33 @@ def test_empty_document_is_a_value_error(parse):
     # The spider counts these as unparseable discovery pages instead of crashing the callback.
     with pytest.raises(ValueError):
         parse(b"")
+
+
+def test_creation_time_ids_carry_a_lead():
+    # Tuổi Trẻ ids encode the CMS creation time (07:55:19 for an article published 08:01:53): a window
+    # starting at 08:00 must still pick it up, within the profile's lead.
+    spec = {"link": "a", "url_time": {"pattern": r"-(\d{14})\d{3}\.htm$", "format": "%Y%m%d%H%M%S",
+                                      "lead_minutes": 60}}
+    body = b'<html><body><a href="/bai-viet-20260307075519174.htm">x</a></body></html>'
+    (item,) = disc.parse_listing(body, "https://tuoitre.vn/kinh-doanh.htm", spec).items
+    assert item.discovered_at == vn(2026, 3, 7, 7, 55, 19) and item.lead == timedelta(minutes=60)
+    assert disc.in_window(item, vn(2026, 3, 7, 8), vn(2026, 3, 7, 9))
+    assert not disc.in_window(item, vn(2026, 3, 7, 9), vn(2026, 3, 7, 10))
+
+
+def test_numbered_pages_follow_the_template_when_no_next_link():
+    spec = {"link": "a", "page_template": "https://nld.com.vn/timelinelist/1961014/{page}.htm"}
+    page = disc.parse_listing(b"<html><body><a href='/a-196260306144618499.htm'>a</a></body></html>",
+                              "https://nld.com.vn/kinh-te.htm", spec)
+    assert disc.next_page_url(page, spec, 1) == "https://nld.com.vn/timelinelist/1961014/2.htm"
+    linked = disc.ListingPage(page.items, "https://nld.com.vn/kinh-te/trang-2.htm")
+    assert disc.next_page_url(linked, spec, 1) == "https://nld.com.vn/kinh-te/trang-2.htm"
+
+
+def test_a_lastmod_shared_by_every_url_is_not_a_date():
+    body = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            b"<url><loc>https://vov.vn/a-post1.vov</loc><lastmod>2026-03-07T10:00:00+07:00</lastmod></url>"
+            b"<url><loc>https://vov.vn/b-post2.vov</loc><lastmod>2026-03-07T10:00:00+07:00</lastmod></url>"
+            b"</urlset>")
+    _, pages = disc.parse_sitemap(body, "https://vov.vn/sitemaps/2026/3/article.xml")
+    assert [c.discovered_at for c in pages] == [None, None]
