@@ -20,6 +20,7 @@ SELECT a.article_id,
        a.body_hash,
        a.version,
        a.first_seen_at,
-       a.last_seen_at
+       a.last_seen_at,
+       a.extracted_by   -- per field: profile | jsonld | meta | generic | text
 FROM core.articles AS a;
 COMMENT ON VIEW api.articles IS 'One row per unique article (canonical URL); grain: article. Stable columns.';

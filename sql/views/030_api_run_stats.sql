@@ -12,6 +12,10 @@ SELECT s.run_id,
        s.rejected,
        s.rejects_by_reason,
        s.articles_fallback,
-       s.loaded_at
+       s.loaded_at,
+       -- Appended (stable columns only grow at the end). A rising share means the site's selectors stopped
+       -- matching: a redesign, caught before the fields degrade further.
+       round(s.articles_fallback::numeric
+             / nullif(s.articles_new + s.articles_updated + s.articles_duplicate, 0), 4) AS fallback_share
 FROM core.run_source_stats AS s;
 COMMENT ON VIEW api.run_stats IS 'Per Airflow run and source: pages fetched, articles new/updated/duplicate, rejects by reason.';
