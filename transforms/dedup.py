@@ -5,12 +5,15 @@ import hashlib
 import re
 import unicodedata
 
+from transforms.normalize import tone_key
+
 _SPACE = re.compile(r"\s+")
 
 
 def body_key(body: str) -> str:
-    """NFC, case-folded, whitespace-collapsed body: the form two copies of one text agree on."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", body).casefold()).strip()
+    """NFC, one tone placement (`hoà` = `hòa`), case-folded, whitespace-collapsed body: the form two copies
+    of one text agree on."""
+    return _SPACE.sub(" ", tone_key(unicodedata.normalize("NFC", body)).casefold()).strip()
 
 
 def body_hash(body: str) -> str:

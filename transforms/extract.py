@@ -5,16 +5,22 @@ then a generic fallback (trafilatura for the body); `extracted_by` records which
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
+import unicodedata
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+import cssselect
 import trafilatura
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
+from cssselect.parser import CombinedSelector
+from lxml import etree
+from lxml.cssselect import CSSSelector
 
-from transforms.dates import isoformat, parse_datetime
-from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_body, unescape_fixed
+from transforms.dates import VN_TZ, isoformat, parse_datetime
+from transforms.normalize import INVISIBLE as _INVISIBLE
+from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_text, has_text
 from transforms.textclean import (caption_credit, cut_footer, is_stray_token, looks_like_byline,
                                   parse_authors, parse_text_page, split_dateline)
 from transforms.urls import canonical_url
@@ -25,7 +31,18 @@ REASONS = frozenset({"undecodable", "empty_body", "not_article", "no_title", "no
 MIN_BODY_CHARS = 200
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle",
                            "OpinionNewsArticle", "BlogPosting", "LiveBlogPosting"})
+_META_PUBLISHED = ("article:published_time", "datePublished", "pubdate")
 _HOME_CRUMBS = frozenset({"trang chủ", "home", "trang nhất"})
+# Non-article pages served with 200 (§3.10: a Cloudflare challenge fixture exists for Báo Chính phủ).
+_CHALLENGE_TITLES = frozenset({"just a moment...", "just a moment…", "attention required! | cloudflare",
+                               "please wait...", "ddos-guard"})
+_ERROR_HEAD = re.compile(r"^(?:lỗi\s*)?404\b|không tìm thấy trang|trang (?:bạn tìm )?không tồn tại"
+                         r"|page not found|(?:bài viết|nội dung|đường dẫn) không tồn tại|^not found$")
+# Path segments (never the last one, the slug) of the sites' video and photo sections: vnexpress /video/,
+# /anh/; bienphong /videos/, /tin-anh/ (vn-news-sites §3.1, §3.2).
+_VIDEO_SEGMENTS = frozenset({"video", "videos", "clip", "podcast", "podcasts", "truyen-hinh"})
+_GALLERY_SEGMENTS = frozenset({"anh", "tin-anh", "photo", "photos", "gallery", "album", "infographic"})
+_GALLERY_TYPES = frozenset({"ImageGallery", "MediaGallery", "ImageObject"})
 # Elements that are never article text, removed from a body container before reading paragraphs.
 _NEVER_BODY = "script, style, noscript, template, iframe, video, audio, form, button, svg, figure, table.tplCaption"
 _DEFAULT_PARAGRAPHS = "p, h2, h3, h4, li, blockquote"
@@ -34,6 +51,10 @@ _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", 
                     "table", "section", "article", "header", "footer", "figure", "figcaption", "blockquote",
                     "dd", "dt", "hr", "aside", "nav", "main"})
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
+_RUNS = re.compile(r"\s+")
+_JSONLD_TYPE = re.compile(r"application/ld\+json", re.I)
+# Plain lxml elements: lxml.html's element classes cost a Python call per element proxy.
+_PARSER = etree.HTMLParser(encoding="utf-8")
 _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|meta|article|div|p)\b", re.I)
 # A document declares itself HTML in its first bytes; 4 KB tolerates a long comment or BOM before <html>.
 _SNIFF_CHARS = 4096
@@ -85,8 +106,8 @@ def _extract(body: bytes | str, url: str, profile: dict, headers: dict) -> dict:
     if isinstance(body, bytes):
         if not body.strip():
             raise Rejected("empty_body", "0 bytes of content")
-        body = decode_body(body, _content_type(headers))
-    if not clean_text(body):
+        body = decode_text(body, _content_type(headers))
+    if not has_text(body):
         raise Rejected("empty_body", "no text")
     if not _LOOKS_HTML.search(body[:_SNIFF_CHARS]):
         return _from_text(body, url, profile)
@@ -101,8 +122,8 @@ def _finish(url: str, profile: dict, fields: dict, by: dict) -> dict:
         raise Rejected("no_body", f"{len(fields.get('body') or '')} body characters < {MIN_BODY_CHARS}")
     fields.setdefault("canonical_url", canonical_url(url, profile.get("domain")))
     out = {key: fields.get(key) for key in OUTPUT_KEYS}
-    out.update(url=url, authors=out["authors"] or [], tags=out["tags"] or [], captions=out["captions"] or [],
-               extracted_by={k: v for k, v in by.items() if fields.get(k)})
+    out.update(url=unicodedata.normalize("NFC", url), authors=out["authors"] or [], tags=out["tags"] or [],
+               captions=out["captions"] or [], extracted_by={k: v for k, v in by.items() if fields.get(k)})
     return out
 
 
@@ -117,38 +138,70 @@ def _from_text(text: str, url: str, profile: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- HTML
 
 
-def node_text(el: Tag) -> str:
-    """The element's text with a space at block boundaries and none inside inline runs (`<em>Post</em>.`)."""
-    parts = []
-    for child in el.children:
-        if isinstance(child, Tag):
-            if child.name in _SKIP:
-                continue
-            inner = node_text(child)
-            parts.append(f" {inner} " if child.name in _BLOCK else inner)
-        elif type(child) in (NavigableString, CData):
-            parts.append(str(child))
-    return clean_text("".join(parts))
+@functools.lru_cache(maxsize=1024)
+def _selector(css: str) -> tuple[CSSSelector, bool]:
+    """The compiled selector and whether it has a combinator; compiled once per selector string, since
+    profiles reuse a few dozen selectors on every page."""
+    combined = any(isinstance(s.parsed_tree, CombinedSelector) for s in cssselect.parse(css))
+    return CSSSelector(css, translator="html"), combined
+
+
+def _select(root, css: str, scope=None) -> list:
+    """Elements matching `css` in document order; with `scope`, only its proper descendants.
+
+    As in a browser's `scope.querySelectorAll`, a combinator may reach above the scope
+    (`article.fck_detail p.Normal` inside the container), so such a selector is matched on the whole
+    document and filtered; a selector without one is matched on the scope's subtree alone."""
+    selector, combined = _selector(css)
+    if scope is None:
+        return selector(root)
+    if not combined:
+        return [m for m in selector(scope) if m is not scope]
+    inside = set(scope.iterdescendants())
+    return [m for m in selector(root) if m in inside]
+
+
+def _drop(el) -> None:
+    """Remove `el` and its subtree, keeping the text that follows it (lxml stores it on `el.tail`)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _flat(el) -> str:
+    """Whitespace-collapsed text of `el`: a space at block boundaries, none inside inline runs."""
+    parts = [el.text or ""]
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _SKIP:  # comments and processing instructions have no str tag
+            inner = _flat(child)
+            parts.append(f" {inner} " if tag in _BLOCK else inner)
+        parts.append(child.tail or "")
+    return _RUNS.sub(" ", _INVISIBLE.sub("", "".join(parts))).strip()
+
+
+def node_text(el) -> str:
+    """The element's cleaned text with a space at block boundaries and none inside inline runs (`<em>Post</em>.`)."""
+    return clean_text(_flat(el))
 
 
 def _as_list(value) -> list:
     return [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _unescape_tree(value):
-    if isinstance(value, str):
-        return unescape_fixed(value)
-    if isinstance(value, list):
-        return [_unescape_tree(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _unescape_tree(v) for k, v in value.items()}
-    return value
-
-
-def _jsonld_items(soup: BeautifulSoup) -> list[dict]:
+def _jsonld_items(root) -> list[dict]:
     items = []
-    for script in soup.find_all("script", type=re.compile(r"application/ld\+json", re.I)):
-        raw = (script.string or "").replace("\r", " ").replace("\n", " ")  # some sites break lines inside strings
+    for script in root.iter("script"):
+        if not _JSONLD_TYPE.search(script.get("type") or ""):
+            continue
+        raw = (script.text or "").replace("\r", " ").replace("\n", " ")  # some sites break lines inside strings
         try:
             data = json.loads(raw, strict=False)
         except ValueError:
@@ -159,7 +212,7 @@ def _jsonld_items(soup: BeautifulSoup) -> list[dict]:
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
-                items.append(_unescape_tree(item))
+                items.append(item)  # strings are unescaped where they are read (clean_text)
                 stack.extend(_as_list(item.get("@graph")))
     return items
 
@@ -194,18 +247,19 @@ def _crumbs(items: list[dict]) -> list[str]:
 class _Page:
     """Parsed metadata layers of one HTML page."""
 
-    def __init__(self, soup: BeautifulSoup):
-        items = _jsonld_items(soup)
+    def __init__(self, root):
+        items = _jsonld_items(root)
         self.article = next((i for i in items if _types(i) & ARTICLE_TYPES), None)
+        self.types = {t for i in items for t in _types(i)}
         self.crumbs = _crumbs(items)
         self.meta: dict[str, list[str]] = {}
-        for tag in soup.find_all("meta"):
+        for tag in root.iter("meta"):
             content = tag.get("content")
             if content is None:
                 continue
             for key in ("property", "name", "itemprop", "http-equiv"):
                 if tag.get(key):
-                    self.meta.setdefault(tag[key].strip().lower(), []).append(unescape_fixed(content))
+                    self.meta.setdefault(tag.get(key).strip().lower(), []).append(content)
 
     def ld(self, key: str) -> list[str]:
         value = (self.article or {}).get(key)
@@ -229,14 +283,14 @@ def _rule(rule) -> dict:
     return rule if isinstance(rule, dict) else {"css": rule}
 
 
-def _apply_rule(soup: BeautifulSoup, rule) -> tuple[list[str], list[Tag]]:
+def _apply_rule(root, rule) -> tuple[list[str], list]:
     """Values of a field rule: the first `css` selector (in order) that yields non-empty text or `attr`."""
     rule = _rule(rule)
     for selector in _as_list(rule.get("css")):
         pairs = []
-        for el in soup.select(selector):
+        for el in _select(root, selector):
             value = el.get(rule["attr"]) if rule.get("attr") else node_text(el)
-            value = clean_text(unescape_fixed(" ".join(value) if isinstance(value, list) else value or ""))
+            value = clean_text(value)
             if value:
                 pairs.append((value, el))
         pick = rule.get("pick", "first")
@@ -270,6 +324,36 @@ def _dedupe(values: list[str]) -> list[str]:
     return out
 
 
+def _not_article(root, page: _Page, url: str, canonical: str, profile: dict) -> str | None:
+    """Which kind of non-article a page served with 200 is (the Rejected detail), or None for an article."""
+    heads = [node_text(el).casefold() for tag in ("title", "h1") for el in [next(root.iter(tag), None)]
+             if el is not None]
+    # Anti-bot interstitials carry no content and must never be stored, whatever their address says.
+    if any(h in _CHALLENGE_TITLES for h in heads) or (page.article is None and _challenge_script(root)):
+        return "challenge page (anti-bot interstitial)"
+    if page.article is None and any(_ERROR_HEAD.search(h) for h in heads):
+        return "error page served with 200"
+    segments = {s.lower() for s in urlsplit(url).path.split("/")[:-1] if s}
+    og_types = {t.lower() for t in page.metas("og:type")}
+    if (segments & _VIDEO_SEGMENTS or any(t.startswith("video") for t in og_types)
+            or (page.article is None and "VideoObject" in page.types)):
+        return "video page"
+    if segments & _GALLERY_SEGMENTS or (page.article is None and page.types & _GALLERY_TYPES):
+        return "photo gallery"
+    if not _is_article(page, url, canonical, profile):
+        return "listing or section page: no NewsArticle JSON-LD, URL outside the profile's article_url, og:type"
+    return None
+
+
+def _challenge_script(root) -> bool:
+    """A JS cookie challenge (laodong.vn, §3.11): a script sets a cookie and reloads, and there is no text."""
+    scripts = " ".join(s.text or "" for s in root.iter("script"))
+    if "document.cookie" not in scripts or "location.reload" not in scripts:
+        return False
+    body = next(root.iter("body"), None)
+    return body is None or len(node_text(body)) < MIN_BODY_CHARS
+
+
 def _is_article(page: _Page, url: str, canonical: str, profile: dict) -> bool:
     """A page is an article when it says so (NewsArticle JSON-LD) or its URLs fit the profile's pattern.
 
@@ -287,42 +371,84 @@ def _is_article(page: _Page, url: str, canonical: str, profile: dict) -> bool:
     return bool(re.match(pattern, url))
 
 
-def _body_from_rule(soup: BeautifulSoup, rule, skip: list[Tag]) -> tuple[list[str], list[str]]:
-    """(paragraphs, captions) from the profile's body container, or ([], []) when it is missing."""
+def _body_from_rule(root, rule, skip: list) -> tuple[list[str], list[str]]:
+    """(paragraphs, captions) from the profile's body container, or ([], []) when it is missing.
+
+    Removes the dropped elements from the tree: nothing reads the container after the body."""
     rule = _rule(rule)
-    container = next((c for sel in _as_list(rule.get("css")) for c in soup.select(sel)[:1]), None)
+    container = next((c for sel in _as_list(rule.get("css")) for c in _select(root, sel)[:1]), None)
     if container is None:
         return [], []
-    for el in container.select(", ".join(_as_list(rule.get("drop")))) if rule.get("drop") else []:
-        el.decompose()
-    captions = [node_text(c) for c in container.select(rule.get("captions", "figcaption"))]
+    for el in _select(root, ", ".join(_as_list(rule.get("drop"))), container) if rule.get("drop") else []:
+        _drop(el)
+    captions = [node_text(c) for c in _select(root, rule.get("captions", "figcaption"), container)]
     for el in skip:
-        if container in el.parents:
-            el.decompose()
-    for el in container.select(_NEVER_BODY):
-        el.decompose()
-    matched = container.select(rule.get("paragraphs", _DEFAULT_PARAGRAPHS))
-    ids = {id(el) for el in matched}
-    paragraphs = [node_text(el) for el in matched if not any(id(p) in ids for p in el.parents)]
-    return paragraphs, captions
+        if any(a is container for a in el.iterancestors()):
+            _drop(el)
+    for el in _select(root, _NEVER_BODY, container):
+        _drop(el)
+    matched = _select(root, rule.get("paragraphs", _DEFAULT_PARAGRAPHS), container)
+    return [node_text(el) for el in _outermost(matched, container)], captions
 
 
-def _body_generic(html: str, soup: BeautifulSoup) -> tuple[list[str], list[str]]:
+def _outermost(matched: list, container) -> list:
+    """The matched elements not inside another matched one (a <p> in a matched <blockquote> is read once)."""
+    chosen, outermost = set(matched), []
+    for el in matched:
+        parent = el.getparent()
+        while parent is not None and parent is not container and parent not in chosen:
+            parent = parent.getparent()
+        if parent is None or parent is container:
+            outermost.append(el)
+    return outermost
+
+
+def _body_generic(html: str, root) -> tuple[list[str], list[str]]:
     text = trafilatura.extract(html, include_comments=False, include_tables=False, include_images=False,
                                favor_precision=True, deduplicate=False) or ""
-    scope = soup.find("article") or soup
-    return clean_lines(text), [node_text(c) for c in scope.find_all("figcaption")]
+    scope = next(root.iter("article"), root)
+    return clean_lines(text), [node_text(c) for c in scope.iter("figcaption")]
+
+
+def _rules_for(extract: dict, page: _Page) -> dict:
+    """The field rules for this page: a `versions:` entry (an older layout) when the page's machine-readable
+    date (JSON-LD datePublished, then the meta dates) falls before its `until`, else the current rules.
+
+    Entries are tried from the earliest `until`; a field an entry leaves out keeps its current rule. A page
+    without a machine-readable date gets the current rules: the displayed date is itself a field rule."""
+    current = {k: v for k, v in extract.items() if k != "versions"}
+    versions = sorted((v for v in _as_list(extract.get("versions")) if isinstance(v, dict) and v.get("until")),
+                      key=lambda v: str(v["until"]))
+    if not versions:
+        return current
+    raw = next((v for v in page.ld("datePublished") + page.metas(*_META_PUBLISHED) if parse_datetime(v)), None)
+    if raw is None:
+        return current
+    day = parse_datetime(raw).astimezone(VN_TZ).date().isoformat()
+    for version in versions:
+        if day < str(version["until"]):  # YAML reads an unquoted 2021-06-30 as a date; str() gives the same text
+            return current | {k: v for k, v in version.items() if k != "until"}
+    return current
+
+
+def _parse(html: str):
+    """The lxml tree of a decoded page; bytes with an explicit encoding sidestep lxml's refusal of str
+    input that carries an XML encoding declaration, and its own charset sniffing (decode_text did that)."""
+    root = etree.fromstring(html.encode("utf-8", "replace"), parser=_PARSER)
+    if root is None:
+        raise Rejected("empty_body", "no elements in the markup")
+    return root
 
 
 def _from_html(html: str, url: str, profile: dict) -> dict:
-    rules = profile.get("extract") or {}
-    soup = BeautifulSoup(html, "lxml")
-    page = _Page(soup)
+    root = _parse(html)
+    page = _Page(root)
+    rules = _rules_for(profile.get("extract") or {}, page)
     fields: dict = {}
     by: dict = {}
 
     def rule_values(field: str) -> list[str]:
-        return _apply_rule(soup, rules[field])[0] if field in rules else []
+        return _apply_rule(root, rules[field])[0] if field in rules else []
 
     def resolve(field: str, candidates, accept=lambda v: v):
         value, method = _first(candidates, accept)
@@ -330,31 +456,35 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
             fields[field], by[field] = value, method
 
     # Identity.
-    resolve("canonical_url", [("meta", [l.get("href") for l in soup.find_all("link", rel="canonical")]),
+    resolve("canonical_url", [("meta", [l.get("href") for l in root.iter("link")
+                                        if "canonical" in (l.get("rel") or "").split()]),
                               ("meta", page.metas("og:url"))],
             lambda v: canonical_url(urljoin(url, v), profile.get("domain")) if v.startswith(("http", "/")) else None)
-    if not _is_article(page, url, fields.get("canonical_url", url), profile):
-        raise Rejected("not_article", "no NewsArticle JSON-LD, URL outside the profile's article_url, og:type")
+    kind = _not_article(root, page, url, fields.get("canonical_url", url), profile)
+    if kind:
+        raise Rejected("not_article", kind)
 
     site_names = {clean_text(n).casefold() for n in [profile.get("display_name"), *page.metas("og:site_name")] if n}
-    h1 = soup.find("h1")
-    title_tag = soup.find("title")
+    h1 = next(root.iter("h1"), None)
+    title_tag = next(root.iter("title"), None)
     resolve("title", [("profile", rule_values("title")), ("jsonld", page.ld("headline")),
                       ("meta", page.metas("og:title", "twitter:title")),
-                      ("generic", [node_text(h1) if h1 else "", node_text(title_tag) if title_tag else ""])],
+                      ("generic", [node_text(el) for el in (h1, title_tag) if el is not None])],
             lambda v: v if v.casefold() not in site_names else None)
     resolve("sapo", [("profile", rule_values("sapo")), ("jsonld", page.ld("description")),
                      ("meta", page.metas("og:description", "description", "twitter:description"))])
 
-    def parsed(raw: str):
-        value = parse_datetime(raw)
+    def parsed(raw: str, fmt: str | None = None):
+        value = parse_datetime(raw, fmt)
         return (raw, value) if value else None
 
     for field, ld_key, meta_keys in (
-            ("published_at", "datePublished", ("article:published_time", "datePublished", "pubdate")),
+            ("published_at", "datePublished", _META_PUBLISHED),
             ("modified_at", "dateModified", ("article:modified_time", "dateModified", "lastmod"))):
-        found, method = _first([("profile", rule_values(field)), ("jsonld", page.ld(ld_key)),
-                                ("meta", page.metas(*meta_keys))], parsed)
+        fmt = _rule(rules.get(field, {})).get("format")  # a rule's own order (`us`) or strptime pattern
+        found, method = _first([("profile", rule_values(field))], lambda raw: parsed(raw, fmt))
+        if not found:
+            found, method = _first([("jsonld", page.ld(ld_key)), ("meta", page.metas(*meta_keys))], parsed)
         if found:
             raw_value, when = found
             fields[field], by[field] = isoformat(when), method
@@ -379,14 +509,15 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
     resolve("image_url", [("profile", rule_values("image_url")), ("jsonld", page.ld("image")),
                           ("meta", page.metas("og:image", "twitter:image"))],
             lambda v: urljoin(url, v) if not v.startswith("data:") else None)
-    html_tag = soup.find("html")
+    html_tag = next(root.iter("html"), None)
     resolve("language", [("profile", rule_values("language")), ("jsonld", page.ld("inLanguage")),
-                         ("meta", [html_tag.get("lang", "") if html_tag else "", *page.metas("og:locale", "language")]),
+                         ("meta", [html_tag.get("lang", "") if html_tag is not None else "",
+                                   *page.metas("og:locale", "language")]),
                          ("profile", [profile.get("language") or ""])],
             lambda v: re.split(r"[-_,;\s]", v.strip())[0].lower() or None)
 
     # Authors before the body: the byline element often sits inside the body container and must leave it.
-    author_values, author_els = _apply_rule(soup, rules["authors"]) if "authors" in rules else ([], [])
+    author_values, author_els = _apply_rule(root, rules["authors"]) if "authors" in rules else ([], [])
     people = [(m, [n for v in vals for n in parse_authors(v)]) for m, vals in (
         ("profile", author_values),
         ("jsonld", [a.get("name", "") for a in _as_list((page.article or {}).get("author"))
@@ -394,10 +525,10 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
         ("meta", page.metas("dable:author", "article:author", "author")))]
     method, authors = next(((m, _dedupe(a)) for m, a in people if a), (None, []))
 
-    paragraphs, captions = _body_from_rule(soup, rules["body"], author_els) if "body" in rules else ([], [])
+    paragraphs, captions = _body_from_rule(root, rules["body"], author_els) if "body" in rules else ([], [])
     body_method = "profile"
     if not paragraphs:
-        paragraphs, captions = _body_generic(html, soup)
+        paragraphs, captions = _body_generic(html, root)
         body_method = "generic"
     # Generic extractors keep the headline and captions as paragraphs, and a caption outside <figure>
     # (`…. Ảnh: CTV`) is still a caption: none of them is body text.

@@ -2,17 +2,26 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import html
 import re
 import unicodedata
 
 import ftfy
 
-# No-break spaces are layout, not content (VietNamNet dates, CafeF titles carry raw U+00A0).
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 # Zero-width characters and the soft hyphen are invisible and break ==, hashes and trigram search.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"))
+INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
+# Whitespace runs, no-break spaces included (U+00A0, U+202F are layout, not content: VietNamNet dates and
+# CafeF titles carry raw U+00A0), all become one space.
 _RUNS = re.compile(r"\s+")
+_VISIBLE = re.compile(r"[^\s\u200b\u200c\u200d\ufeff\u00ad]")
+# What UTF-8 read as latin-1/cp1252 looks like: a lead byte (U+00C2-U+00F4) followed by a continuation byte
+# shown as a latin-1 symbol (U+0080-U+00BF) or as cp1252's glyph for 0x80-0x9F. Clean Vietnamese text has
+# no such pair (its letters are not followed by those symbols), so ftfy's slow check runs only on text that
+# may be mojibake; a false hint costs time, not correctness, since ftfy leaves clean text alone.
+_MOJIBAKE_HINT = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                            "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039"
+                            "\u203a\u20ac\u2122]")
 _HEAD_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # Only the document head can declare the charset; 4 KiB covers every saved page's <meta> block.
 _HEAD_BYTES = 4096
@@ -26,12 +35,58 @@ class UndecodableError(ValueError):
     """The bytes are not text in any encoding we accept (binary data or unrecoverable mojibake)."""
 
 
+@functools.cache
+def _unstable() -> re.Pattern:
+    """A BMP character NFC may change, or any astral one: combining marks, characters that are not their own
+    NFC, second halves of canonical pairs and Hangul vowel/final jamo. Every other character is a stable
+    starter, where NFC may be split (UAX #15). Astral characters (emoji, rare ideographs) are matched as one
+    range rather than listed: sre compiles a BMP-only class to a lookup table, a listed mix to a range scan
+    some 40 times slower on a 500 KB page. Built once per process (~50 ms)."""
+    marks = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in range(0x10000):
+        c = chr(cp)
+        if unicodedata.combining(c) or unicodedata.normalize("NFC", c) != c:
+            marks.add(cp)
+        decomposition = unicodedata.decomposition(c).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            marks.add(int(decomposition[1], 16))
+    marks -= set(range(0xD800, 0xE000))  # surrogates cannot be regex members of a str class
+    return re.compile("[%s]|[\U00010000-\U0010FFFF]" % "".join(re.escape(chr(cp)) for cp in sorted(marks)))
+
+
+def to_nfc(s: str) -> str:
+    """unicodedata.normalize("NFC", s), applied only to the lines that hold a character NFC may change: a
+    newline is a stable starter, so NFC never spans one, and a 500 KB page that is NFC but for a few NFD words
+    (Tuổi Trẻ's <title>) costs one regex scan instead of a full normalisation (~10 ms)."""
+    parts, done = [], 0
+    for mark in _unstable().finditer(s):
+        if mark.start() < done:  # on a line already normalised
+            continue
+        start = max(done, s.rfind("\n", 0, mark.start()) + 1)
+        end = s.find("\n", mark.end())
+        end = len(s) if end < 0 else end
+        parts += [s[done:start], unicodedata.normalize("NFC", s[start:end])]
+        done = end
+    return "".join(parts) + s[done:] if parts else s
+
+
 def clean_text(s: str | None) -> str:
-    """NFC, no-break spaces to spaces, invisible characters dropped, whitespace runs collapsed to one space."""
+    """Entities unescaped to a fixed point, mojibake repaired, NFC, no-break spaces to spaces, invisible
+    characters dropped, whitespace runs collapsed: the form of every stored text field."""
     if not s:
         return ""
-    s = unicodedata.normalize("NFC", s).translate(_SPACES).translate(_INVISIBLE)
+    s = INVISIBLE.sub("", unicodedata.normalize("NFC", repair_mojibake(unescape_fixed(s))))
     return _RUNS.sub(" ", s).strip()
+
+
+def has_text(s: str) -> bool:
+    """Whether `s` has a visible character; stops at the first one instead of cleaning the whole page."""
+    return bool(_VISIBLE.search(s))
+
+
+def repair_mojibake(s: str) -> str:
+    """ftfy's encoding repair, run only when `s` shows a mojibake pair (see _MOJIBAKE_HINT)."""
+    return ftfy.fix_encoding(s) if _MOJIBAKE_HINT.search(s) else s
 
 
 def clean_lines(s: str) -> list[str]:
@@ -66,10 +121,12 @@ def _meta_charset(body: bytes) -> str | None:
     return _codec(match.group(1).decode("ascii", "replace")) if match else None
 
 
-def decode_body(body: bytes, content_type_header: str | None = None) -> str:
-    """Bytes to NFC text: HTTP charset, then <meta charset>, then UTF-8; else cp1258; mojibake fixed by ftfy.
+def decode_text(body: bytes, content_type_header: str | None = None) -> str:
+    """Bytes to text as served: HTTP charset, then <meta charset>, then UTF-8; else cp1258.
 
-    Raises UndecodableError when the result is still mostly replacement/control characters.
+    Not normalised: the extractor parses this and cleans each field it keeps (clean_text: mojibake repair,
+    NFC), which is far cheaper than repairing and normalising a 500 KB page. Mojibake is repaired here only
+    when the text is too garbled to accept otherwise; raises UndecodableError when it still is.
     """
     text = None
     for encoding in (_header_charset(content_type_header), _meta_charset(body), "utf-8"):
@@ -80,10 +137,54 @@ def decode_body(body: bytes, content_type_header: str | None = None) -> str:
             except UnicodeDecodeError:
                 continue
     if text is None:
-        # windows-1258 is the one legacy Vietnamese codec Python has; it yields combining tones, hence NFC below.
+        # windows-1258 is the one legacy Vietnamese codec Python has; it yields combining tones (NFC later).
         text = body.decode("cp1258", errors="replace")
-    text = unicodedata.normalize("NFC", ftfy.fix_encoding(text))
     bad = len(_BAD.findall(text))
-    if bad and bad > len(text) * _MAX_BAD_RATIO:
-        raise UndecodableError(f"{bad} replacement/control characters in {len(text)} decoded characters")
+    if bad > len(text) * _MAX_BAD_RATIO:
+        # UTF-8 read as latin-1 shows C1 controls (`á»\x91` for `ố`): repair before judging.
+        text = repair_mojibake(text)
+        bad = len(_BAD.findall(text))
+        if bad > len(text) * _MAX_BAD_RATIO:
+            raise UndecodableError(f"{bad} replacement/control characters in {len(text)} decoded characters")
     return text
+
+
+def decode_body(body: bytes, content_type_header: str | None = None) -> str:
+    """decode_text, then mojibake fixed by ftfy and NFC: the whole page as clean text."""
+    return to_nfc(repair_mojibake(decode_text(body, content_type_header)))
+
+
+# ------------------------------------------------------------------------------------- tone-mark keys
+
+# The five Vietnamese tone marks as NFD combining characters: grave, acute, tilde, hook above, dot below.
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_WORD = re.compile(r"\w+")
+# A syllable's onset. `qu` and `gi` (before a vowel) are consonants: in `quý` and `giá` the u/i is no vowel.
+_ONSET = re.compile(r"(?:qu|gi(?=[aeiouyăâêôơư])|ngh|ng|nh|ch|gh|kh|ph|th|tr|[bcdđghklmnpqrstvx])?")
+# Open syllables whose tone sits on the first vowel (`hòa khỏe thủy`) or on the second (`hoà khoẻ thuỷ`).
+# A closed syllable (`hoàn hoạch khuyên thuyết`) carries it on the later vowel in both styles.
+_OPEN_RIMES = frozenset({"oa", "oe", "uy"})
+
+
+def _first_vowel_tone(word: str) -> str:
+    if word.isascii():  # no tone mark to move
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [c for c in decomposed if c in _TONES]
+    if len(tones) != 1:  # no tone, or not one Vietnamese syllable
+        return word
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    onset = _ONSET.match(base.lower()).end()
+    if base[onset:].lower() not in _OPEN_RIMES:
+        return word
+    return unicodedata.normalize("NFC", base[:onset + 1] + tones[0] + base[onset + 1:])
+
+
+def tone_key(text: str) -> str:
+    """NFC `text` with one tone placement: open oa/oe/uy syllables carry the mark on the first vowel
+    (`hoà`→`hòa`, `thuỷ`→`thủy`, `khoẻ`→`khỏe`): the majority style on the saved pages (vn-news-sites
+    §5.2).
+
+    For search and dedup keys only: stored text keeps the publisher's spelling. Works per syllable, never by
+    substring, so `hoàn`, `hoạch`, `khuyên`, `thuyết`, `quý` and `giá` are left as they are."""
+    return _WORD.sub(lambda m: _first_vowel_tone(m.group()), unicodedata.normalize("NFC", text))

@@ -24,6 +24,9 @@ ORGANISATIONS = frozenset({
 _ORG_HINT = re.compile(r"\b(báo|tạp chí|online|news|ban biên tập|tòa soạn|đài)\b|\.(vn|net|com)\b", re.I)
 # `(tổng hợp)` = "compiled", `(theo X)` = "after X": annotations on a byline, not part of the name.
 _BYLINE_NOTE = re.compile(r"\s*\((?:tổng hợp|theo [^)]*|lược dịch|dịch|biên dịch)\)\s*$", re.I)
+# A credit role before the names: `Tin, ảnh: QUANG HÙNG` (report and photos), `Bài và ảnh: …`, `Thực hiện: …`.
+_BYLINE_ROLE = re.compile(
+    r"^(?:(?:tin|bài|ảnh|video|clip|đồ họa|đồ hoạ|thực hiện|trình bày)\s*(?:,|và|&|/|-)?\s*)+:\s*", re.I)
 _MORE_AUTHORS = re.compile(r"\s+và\s+\d+\s+tác giả khác\s*$", re.I)  # Tuổi Trẻ: "X và 1 tác giả khác"
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|/|\s[-–—]\s|\svà\s)\s*", re.I)
 # Vietnamese personal names run 2-5 syllables; 6 leaves room for a compound given name, and more
@@ -76,7 +79,7 @@ def parse_authors(raw: str | None) -> list[str]:
     raw = clean_text(raw)
     if not raw or re.match(r"^theo\s", raw, re.I):
         return []
-    raw = _MORE_AUTHORS.sub("", _BYLINE_NOTE.sub("", raw))
+    raw = _MORE_AUTHORS.sub("", _BYLINE_NOTE.sub("", _BYLINE_ROLE.sub("", raw)))
     names = [clean_text(_BYLINE_NOTE.sub("", part)) for part in _NAME_SPLIT.split(raw)]
     return list(dict.fromkeys(n for n in names if is_person_name(n)))
 

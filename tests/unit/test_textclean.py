@@ -27,6 +27,9 @@ def test_split_dateline(lead, dateline, rest):
     ("Theo Reuters", []),                               # a source credit, not an author
     ("VnExpress", []), ("TUOI TRE ONLINE", []), ("baotuoitre", []), ("Dân Trí", []),
     ("VietNamNet News", []), ("Báo Biên phòng", []), ("https://www.facebook.com/x", []),
+    ("Tin, ảnh: QUANG HÙNG", ["QUANG HÙNG"]),           # QĐND: the credit's role goes, the name stays
+    ("Bài và ảnh: Lê Văn Chương", ["Lê Văn Chương"]), ("Thực hiện: Hà Thu, Minh Sơn", ["Hà Thu", "Minh Sơn"]),
+    ("Ảnh: CTV", []),
 ])
 def test_parse_authors(raw, people):
     assert parse_authors(raw) == people
