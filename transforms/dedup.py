@@ -13,7 +13,9 @@ _SPACE = re.compile(r"\s+")
 def body_key(body: str) -> str:
     """NFC, one tone placement (`hoà` = `hòa`), case-folded, whitespace-collapsed body: the form two copies
     of one text agree on."""
-    return _SPACE.sub(" ", tone_key(unicodedata.normalize("NFC", body)).casefold()).strip()
+    # NFC again after casefold: folding can decompose (Greek `ῶ`), and keys must compare as NFC text.
+    folded = tone_key(unicodedata.normalize("NFC", body)).casefold()
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", folded)).strip()
 
 
 def body_hash(body: str) -> str:

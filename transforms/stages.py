@@ -35,7 +35,10 @@ def _connect(db_url: str):
 
 
 def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
+    from transforms import minhash
     from transforms.dedup import body_hash
+
+    sig = minhash.signature(article["body"])
 
     return (
         run_id, page["page_id"], page["source"], page["url"], article["canonical_url"] or page["url"],
@@ -43,13 +46,14 @@ def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
         article["published_at"], article.get("published_at_raw"), article["modified_at"], article.get("seen_at"),
         article["section"], article["tags"], article["image_url"], article["language"], article["captions"],
         json.dumps(article["extracted_by"], ensure_ascii=False), body_hash(article["body"]), page["fetched_at"],
+        None if sig is None else minhash.to_bytes(sig),
     )
 
 
 _STAGING_COLUMNS = (
     "run_id, page_id, source, url, canonical_url, title, sapo, dateline, body, authors, published_at, "
     "published_at_raw, modified_at, seen_at, section, tags, image_url, language, captions, extracted_by, "
-    "body_hash, fetched_at"
+    "body_hash, fetched_at, minhash"
 )
 
 
@@ -136,26 +140,22 @@ def _flush_rejects(cur, run_id: str, rejects: list, execute_values) -> int:
 # One statement decides every staged row's fate, in fetch order:
 # - the same canonical URL twice in the batch: later copies are duplicates;
 # - a canonical URL already stored: duplicate if title and body are unchanged, else an update;
-# - a new URL whose body hash is already stored (or came earlier in this batch): a duplicate of that article;
-# - anything else is new.
+# - anything else is new. The same text under another URL is a new article of the same story (a repost or
+#   a reprint): the story stage, not this one, relates them.
 _DEDUPE_SQL = """
 WITH ranked AS (
     SELECT page_id, canonical_url, body_hash, title,
-           row_number() OVER (PARTITION BY canonical_url ORDER BY fetched_at, page_id) AS url_rank,
-           row_number() OVER (PARTITION BY body_hash ORDER BY fetched_at, page_id)     AS hash_rank
+           row_number() OVER (PARTITION BY canonical_url ORDER BY fetched_at, page_id) AS url_rank
     FROM staging.articles WHERE run_id = %(run)s
 ), decided AS (
     SELECT r.page_id,
            CASE WHEN r.url_rank > 1 THEN 'duplicate'
                 WHEN a.article_id IS NOT NULL AND a.body_hash = r.body_hash AND a.title = r.title THEN 'duplicate'
                 WHEN a.article_id IS NOT NULL THEN 'updated'
-                WHEN h.article_id IS NOT NULL OR r.hash_rank > 1 THEN 'duplicate'
                 ELSE 'new' END AS action,
-           coalesce(a.article_id, h.article_id) AS article_id
+           a.article_id
     FROM ranked AS r
     LEFT JOIN core.articles AS a ON a.canonical_url = r.canonical_url
-    LEFT JOIN LATERAL (SELECT x.article_id FROM core.articles AS x
-                       WHERE x.body_hash = r.body_hash ORDER BY x.article_id LIMIT 1) AS h ON a.article_id IS NULL
 )
 UPDATE staging.articles AS s SET action = d.action, article_id = d.article_id
 FROM decided AS d WHERE s.run_id = %(run)s AND s.page_id = d.page_id
@@ -253,12 +253,18 @@ ON CONFLICT (run_id, source) DO UPDATE SET
 
 def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datetime) -> dict:
     """Upsert the run's decided articles into core and record its per-source stats, in one transaction."""
+    from transforms.stories import STORY_LOCK, assign_stories
+
     conn = _connect(db_url)
     try:
         with conn, conn.cursor() as cur:
+            # Loads take turns (see transforms/stories.py): taken first, so every statement after it sees
+            # what a concurrent load committed before this one got the lock.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
             params = {"run": run_id, "start": window_start, "end": window_end}
             for statement in _LOAD_SQL:
                 cur.execute(statement, params)
+            clusters = assign_stories(cur, run_id)
             cur.execute(_STATS_SQL, params)
             cur.execute(
                 """SELECT source, articles_new, articles_updated, articles_duplicate, rejected
@@ -268,7 +274,7 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
             stats = {row[0]: dict(zip(("new", "updated", "duplicate", "rejected"), row[1:])) for row in cur}
     finally:
         conn.close()
-    log.info("load %s: %s", run_id, stats)
+    log.info("load %s: %s; stories: %s", run_id, stats, clusters)
     return stats
 
 

@@ -21,6 +21,8 @@ SELECT a.article_id,
        a.version,
        a.first_seen_at,
        a.last_seen_at,
-       a.extracted_by   -- per field: profile | jsonld | meta | generic | text
+       a.extracted_by,  -- per field: profile | jsonld | meta | generic | text
+       a.story_id,      -- api.stories
+       a.relation       -- original | repost (same outlet, new URL) | reprint (another outlet)
 FROM core.articles AS a;
 COMMENT ON VIEW api.articles IS 'One row per unique article (canonical URL); grain: article. Stable columns.';

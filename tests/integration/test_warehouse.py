@@ -84,10 +84,10 @@ def test_migrations_are_idempotent_and_complete(fresh_db):
     schemas = {r[0] for r in query(fresh_db, "SELECT nspname FROM pg_namespace")}
     assert {"raw", "staging", "core", "api"} <= schemas
     views = {r[0] for r in query(fresh_db, "SELECT viewname FROM pg_views WHERE schemaname = 'api'")}
-    assert views == {"articles", "daily_source_counts", "source_freshness", "run_stats"}
+    assert views == {"articles", "daily_source_counts", "source_freshness", "run_stats", "stories"}
     functions = {r[0] for r in query(fresh_db, "SELECT proname FROM pg_proc WHERE pronamespace = 'api'::regnamespace")}
     assert functions == {"search_articles"}
-    assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [("0002",)]
+    assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [("0003",)]
 
 
 def test_reader_role_sees_api_only(fresh_db):

@@ -1,0 +1,154 @@
+"""Story clusters on a real PostgreSQL: reprints and reposts join one story, ids stay stable, concurrent
+loads neither split a story nor insert an article twice, and short texts are never clustered."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from transforms import stages
+from transforms.stages import _STAGING_COLUMNS, _staging_row
+
+REPO = Path(__file__).resolve().parents[2]
+VN = timezone(timedelta(hours=7))
+WINDOW = (datetime(2026, 3, 7, 8, tzinfo=VN), datetime(2026, 3, 7, 9, tzinfo=VN))
+VNE = json.loads(next((REPO / "crawlers/sources/vnexpress/pages").glob("*.json")).read_text(encoding="utf-8"))
+OTHER = json.loads(next((REPO / "crawlers/sources/dantri/pages").glob("*.json")).read_text(encoding="utf-8"))
+
+
+def article(url: str, body: str, published: str = "2026-03-07T08:05:00+07:00", title: str | None = None) -> dict:
+    return {**VNE, "url": url, "canonical_url": url, "body": body, "published_at": published,
+            "title": title or "Bài " + url.rsplit("/", 1)[-1]}
+
+
+def reprint_of(body: str) -> str:
+    """A syndicated copy: new lead paragraph, the last paragraph cut, another byline, boilerplate left in."""
+    paragraphs = body.split("\n\n")
+    return "\n\n".join(["(Theo TTXVN) Bản tin được đăng lại với phần mở đầu viết mới cho bạn đọc."]
+                       + paragraphs[1:-1] + ["Nguyễn Văn An", "Bình luận", "ZALO"])
+
+
+def stage(url: str, run_id: str, rows: list[tuple[str, dict]]) -> None:
+    """Put extracted articles in staging as the clean step would, then dedupe the run."""
+    from psycopg2.extras import execute_values
+
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute("DELETE FROM staging.articles WHERE run_id = %s", (run_id,))
+        staged = [_staging_row(run_id, {"page_id": n, "source": source, "url": a["url"],
+                                        "fetched_at": WINDOW[1] + timedelta(minutes=n)}, a)
+                  for n, (source, a) in enumerate(rows, 1)]
+        execute_values(cur, f"INSERT INTO staging.articles ({_STAGING_COLUMNS}) VALUES %s", staged)
+        cur.execute("""INSERT INTO raw.crawls (run_id, source, window_start, window_end, started_at)
+                       SELECT DISTINCT %s, source, %s, %s, %s FROM staging.articles WHERE run_id = %s
+                       ON CONFLICT DO NOTHING""", (run_id, *WINDOW, WINDOW[1], run_id))
+    conn.close()
+    stages.dedupe_run(url, run_id)
+
+
+def stage_and_load(url: str, run_id: str, rows: list[tuple[str, dict]]) -> dict:
+    stage(url, run_id, rows)
+    return stages.load_run(url, run_id, *WINDOW)
+
+
+def rows(url: str, sql: str, params=()) -> list[tuple]:
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute(sql, params or None)  # None: a literal % in the SQL is not a placeholder
+        out = cur.fetchall()
+    conn.close()
+    return out
+
+
+def test_reprint_and_repost_join_the_first_story(fresh_db):
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
+    stage_and_load(fresh_db, "r2", [
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
+                           reprint_of(VNE["body"]), "2026-03-07T09:00:00+07:00")),
+        ("vnexpress", article("https://vnexpress.net/dang-lai-1000002.html", VNE["body"], "2026-03-07T10:00:00+07:00")),
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/khac-20260307090100000.htm", OTHER["body"])),
+    ])
+    got = dict(rows(fresh_db, "SELECT url, (story_id, relation)::text FROM api.articles"))
+    first = rows(fresh_db, "SELECT story_id FROM api.articles WHERE url LIKE '%goc-1000001%'")[0][0]
+    assert got["https://vnexpress.net/goc-1000001.html"] == f"({first},original)"
+    assert got["https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm"] == f"({first},reprint)"
+    assert got["https://vnexpress.net/dang-lai-1000002.html"] == f"({first},repost)"
+    assert got["https://dantri.com.vn/kinh-doanh/khac-20260307090100000.htm"] != f"({first},original)"
+    story = rows(fresh_db, """SELECT first_publisher, member_count, outlets FROM api.stories
+                              WHERE story_id = %s""", (first,))
+    assert story == [("vnexpress", 3, ["dantri", "vnexpress"])]
+
+
+def test_story_id_is_stable_when_an_earlier_member_arrives(fresh_db):
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
+    (story,) = rows(fresh_db, "SELECT story_id FROM api.stories")[0]
+    # A backfill finds the wire original, published an hour before the first stored copy.
+    stage_and_load(fresh_db, "backfill", [("dantri", article(
+        "https://dantri.com.vn/the-gioi/ban-goc-20260307070000000.htm", reprint_of(VNE["body"]),
+        "2026-03-07T07:05:00+07:00"))])
+    assert rows(fresh_db, "SELECT story_id, first_publisher, member_count FROM api.stories") == [(story, "dantri", 2)]
+
+
+def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
+    # About 45 syllables: long enough to store, too short to say two pages tell one story.
+    short = ("Bình luận ZALO Facebook Chia sẻ Tin liên quan Xem thêm. Đường dây nóng của tòa soạn luôn sẵn sàng "
+             "tiếp nhận thông tin bạn đọc gửi về, mọi ý kiến đóng góp xin gửi qua hộp thư điện tử của ban biên "
+             "tập báo điện tử chúng tôi.")
+    stage_and_load(fresh_db, "r1", [("vnexpress", article(f"https://vnexpress.net/trang-{n}-100000{n}.html", short))
+                                    for n in range(1, 4)])
+    assert rows(fresh_db, "SELECT count(*), count(DISTINCT story_id) FROM api.articles") == [(3, 3)]
+    assert rows(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(0,)]
+
+
+@pytest.mark.parametrize("backfill_has_original", [False, True], ids=["disjoint-runs", "shared-article"])
+def test_concurrent_loads_do_not_split_a_story_or_duplicate_an_article(fresh_db, backfill_has_original):
+    original = article("https://vnexpress.net/goc-1000001.html", VNE["body"])
+    reprint = article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm", reprint_of(VNE["body"]))
+    # A scheduled run and a backfill, both staged and deduped against the same (empty) archive. Sharing an
+    # article, the second insert waits on the first's unique key; disjoint, only the story lock orders them.
+    stage(fresh_db, "scheduled", [("vnexpress", original)])
+    stage(fresh_db, "backfill", [("vnexpress", original)] * backfill_has_original + [("dantri", reprint)])
+    # Force the race: a third session blocks writes to the band index (reads still pass), so both loads get
+    # as far as they can at the same time before either commits. Without the story lock, each would look
+    # for candidates before the other's bands exist and the story would split in two.
+    holder = psycopg2.connect(fresh_db)
+    holder.cursor().execute("LOCK TABLE core.article_bands IN SHARE MODE")
+    errors = []
+
+    def load(run_id):
+        try:
+            stages.load_run(fresh_db, run_id, *WINDOW)
+        except Exception as exc:  # noqa: BLE001 - surfaced below with the run id
+            errors.append((run_id, exc))
+
+    threads = [threading.Thread(target=load, args=(run_id,)) for run_id in ("scheduled", "backfill")]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 60
+    while rows(fresh_db, "SELECT count(*) FROM pg_locks WHERE NOT granted")[0][0] < 2:
+        assert time.monotonic() < deadline, "the two loads never both reached a lock"
+        time.sleep(0.05)
+    holder.commit()
+    holder.close()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert rows(fresh_db, "SELECT count(*), count(DISTINCT canonical_url) FROM api.articles") == [(2, 2)]
+    assert rows(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
+
+
+def test_reloading_a_run_changes_nothing(fresh_db):
+    batch = [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+             ("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
+                                reprint_of(VNE["body"])))]
+    stage_and_load(fresh_db, "r1", batch)
+    before = rows(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1")
+    stages.load_run(fresh_db, "r1", *WINDOW)  # a cleared load task
+    stage_and_load(fresh_db, "r2", batch)       # an overlapping run
+    assert rows(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1") == before
+    assert rows(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]

@@ -1,0 +1,44 @@
+"""MinHash keys and the story decision, without a database."""
+import json
+from pathlib import Path
+
+import numpy as np
+
+from transforms import minhash
+from transforms.stories import Member, decide
+
+REPO = Path(__file__).resolve().parents[2]
+BODY = json.loads(next((REPO / "crawlers/sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))["body"]
+
+
+def member(article_id, source, story_id, body):
+    sig = minhash.signature(body)
+    return Member(article_id, source, story_id, sig, minhash.bands(sig))
+
+
+def test_short_text_has_no_signature():
+    assert minhash.signature("Bình luận ZALO Chia sẻ " * 5) is None
+
+
+def test_signature_is_deterministic_and_round_trips():
+    a, b = minhash.signature(BODY), minhash.signature(BODY)
+    assert np.array_equal(a, b) and a.dtype == np.uint32 and len(a) == minhash.NUM_PERM
+    assert np.array_equal(minhash.from_bytes(minhash.to_bytes(a)), a)
+    assert minhash.bands(a) == minhash.bands(b) and len(minhash.bands(a)) == minhash.BANDS
+
+
+def test_tone_placement_and_case_do_not_change_the_key():
+    variant = BODY.replace("hòa", "hoà").replace("khỏe", "khoẻ").upper()
+    assert minhash.similarity(minhash.signature(BODY), minhash.signature(variant)) == 1.0
+
+
+def test_decide_joins_the_oldest_story_and_names_the_relation():
+    history = [member(1, "vnexpress", 10, BODY)]
+    cut = "\n\n".join(BODY.split("\n\n")[1:])
+    batch = [member(2, "dantri", 20, cut), member(3, "vnexpress", 30, BODY), member(4, "tuoitre", 40, cut + " Hết.")]
+    assert decide(batch, history) == {2: (10, "reprint"), 3: (10, "repost"), 4: (10, "reprint")}
+
+
+def test_decide_leaves_unrelated_articles_alone():
+    other = " ".join(f"đoạn {i} nói về chuyện khác hẳn của ngày {i % 28 + 1} tháng ba" for i in range(40))
+    assert decide([member(2, "dantri", 20, other)], [member(1, "vnexpress", 10, BODY)]) == {}
