@@ -18,6 +18,8 @@ def collect(db_url: str, run_id: str | None = None) -> dict:
                 latest = _rows(cur, "SELECT run_id FROM api.run_stats ORDER BY loaded_at DESC LIMIT 1")
                 run_id = latest[0][0] if latest else None
             totals = dict(_rows(cur, "SELECT source, count(*) FROM api.articles GROUP BY source ORDER BY source"))
+            (stories,) = _rows(cur, """SELECT count(*), count(*) FILTER (WHERE member_count > 1),
+                                              coalesce(max(member_count), 0) FROM api.stories""")
             runs = _rows(
                 cur,
                 """SELECT source, pages_fetched, fetch_failures, articles_new, articles_updated,
@@ -29,6 +31,7 @@ def collect(db_url: str, run_id: str | None = None) -> dict:
         conn.close()
     keys = ("pages_fetched", "fetch_failures", "new", "updated", "duplicate", "rejected", "rejects_by_reason")
     return {"run_id": run_id, "articles_total": totals,
+            "stories": dict(zip(("stories", "multi_member", "largest"), stories)),
             "run": {row[0]: dict(zip(keys, row[1:])) for row in runs}}
 
 
@@ -49,6 +52,9 @@ def format_report(figures: dict) -> str:
         for reason, n in (r.get("rejects_by_reason") or {}).items():
             reasons[reason] = reasons.get(reason, 0) + n
     lines.append("rejects by reason: " + (", ".join(f"{k}={v}" for k, v in sorted(reasons.items())) or "none"))
+    st = figures["stories"]
+    lines.append(f"stories: {st['stories']} ({st['multi_member']} with reprints or reposts; largest "
+                 f"{st['largest']} articles)")
     new = sum(r.get("new", 0) for r in figures["run"].values())
     lines.append(f"{new} new article rows" if new else "0 new rows: everything fetched was already stored")
     return "\n".join(lines)

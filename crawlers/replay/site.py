@@ -30,6 +30,7 @@ FEED_SIZE = 30  # the live feeds list about the latest 30 items
 # one band per source (`corpus_band` in site.yaml) and a shared one for articles outside the schedule.
 VARIANT_BAND = 1105
 UNSCHEDULED_BAND = 3
+REPRINT_EVERY = 4  # about the low end of the 30-40% reprint share estimated for news in general
 WEEKDAYS = ["Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"]
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # the five Vietnamese tones as combining marks
 CORPUS_PATH = Path(__file__).resolve().parent / "corpus.json"
@@ -173,7 +174,13 @@ class Site:
 
     # --- rendering ----------------------------------------------------------------------------------
     def variant_for_slot(self, slot: int) -> int:
-        return self.cfg["corpus_band"] * VARIANT_BAND + slot % VARIANT_BAND
+        # Syndication: a site with `reprints_from_band` runs one story in REPRINT_EVERY of that band's
+        # outlet's slot-mates as its own (same paragraphs, its own title, lead and byline), so the replay
+        # gives the story stage real reprints to cluster.
+        origin = self.cfg.get("reprints_from_band")
+        band = origin if origin is not None and _h(self.name, "reprint", slot) % REPRINT_EVERY == 0 \
+            else self.cfg["corpus_band"]
+        return band * VARIANT_BAND + slot % VARIANT_BAND
 
     def variant_unscheduled(self, article_id: str) -> int:
         return UNSCHEDULED_BAND * VARIANT_BAND + _h(self.name, "variant", article_id) % VARIANT_BAND
@@ -183,7 +190,7 @@ class Site:
         sapo = _pick(c["sapos"], self.name, "sapo", article_id)
         n = len(c["paragraphs"])
         start, step = variant % n, 1 + variant // n % (n - 1)
-        count = 4 + _h(self.name, "n", article_id) % 4
+        count = 4 + variant % 4  # by variant, so a reprint carries as many paragraphs as its original
         paragraphs = [c["paragraphs"][(start + i * step) % n] for i in range(count)]
         author = _pick(c["authors"], self.name, "author", article_id)
         # Edited up to 90 minutes later, never after the anchor ("now" for the replayed site).

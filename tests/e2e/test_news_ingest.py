@@ -57,6 +57,11 @@ def test_news_ingest_end_to_end(fresh_db, airflow_test_env, replay_url, tmp_path
     reasons = {reason for row in stats for reason, n in (row[4] or {}).items() if n}
     assert EXPECTED_REJECTS <= reasons, f"rejects missing for {sorted(EXPECTED_REJECTS - reasons)}; got {reasons}"
 
+    # The replay syndicates some VnExpress stories to Tuổi Trẻ: they must land as one story, two outlets.
+    shared = _query(fresh_db, "SELECT outlets FROM api.stories WHERE member_count > 1")
+    assert shared and all(o == ["tuoitre", "vnexpress"] for (o,) in shared), f"reprint stories: {shared}"
+    assert _query(fresh_db, "SELECT count(*) FROM api.articles WHERE relation = 'reprint'")[0][0] == len(shared)
+
     _run_dag(env, tmp_path / "second.log")
     again = dict(_query(fresh_db, "SELECT source, count(*) FROM api.articles GROUP BY source"))
     assert again == per_source, f"re-running the same window changed api.articles: {per_source} -> {again}"
