@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks; each writes its section of docs/benchmarks.md."""

@@ -1,0 +1,1 @@
+"""Extraction accuracy and speed of bantin, trafilatura and newspaper4k on the labelled pages."""
