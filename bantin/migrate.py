@@ -14,6 +14,13 @@ def sqlalchemy_url(libpq_url: str) -> str:
     return "postgresql+psycopg2://" + libpq_url.split("://", 1)[1]
 
 
+def execute_sql_beside(revision_file: str) -> None:
+    """A revision's upgrade: run the .sql file next to it, so the DDL reads (and diffs) as plain SQL."""
+    from alembic import op
+
+    op.execute(Path(revision_file).with_suffix(".sql").read_text(encoding="utf-8"))
+
+
 def upgrade(url: str) -> None:
     from alembic import command
     from alembic.config import Config

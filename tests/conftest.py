@@ -1,18 +1,9 @@
 """Shared fixtures: real PostgreSQL databases (embedded by default, or the server in BANTIN_DATABASE_URL)."""
 from __future__ import annotations
 
-import os
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _with_db(uri: str, dbname: str) -> str:
-    parts = urlsplit(uri)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
 
 
 @pytest.fixture(scope="session")
@@ -26,21 +17,15 @@ def pg_server_url() -> str:
 @pytest.fixture
 def fresh_db(pg_server_url):
     """A brand-new, fully migrated warehouse database; dropped afterwards."""
-    import psycopg2
-
     from bantin import db
     from bantin.migrate import migrate
 
     name = f"bantin_test_{uuid.uuid4().hex[:10]}"
     db.ensure_database(name)
-    url = _with_db(pg_server_url, name)
+    url = db.with_database(pg_server_url, name)
     migrate(url)
     yield url
-    conn = psycopg2.connect(pg_server_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
+    db.drop_database(name)
 
 
 def pytest_unconfigure(config):

@@ -3,9 +3,7 @@
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 """
-from pathlib import Path
-
-from alembic import op
+from bantin.migrate import execute_sql_beside
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
@@ -14,7 +12,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute((Path(__file__).with_suffix(".sql")).read_text(encoding="utf-8"))
+    execute_sql_beside(__file__)
 
 
 def downgrade() -> None:

@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import threading
 import unicodedata
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta
 
 import pytest
+from helpers import REPO, VN, query, serving_replay
 
-from crawlers.replay import make_server
 from crawlers.run import CrawlFailed, run_crawl
 
-REPO = Path(__file__).resolve().parents[2]
-VN = timezone(timedelta(hours=7))
 # Short enough that the replay's slow route (which sleeps past it) costs seconds, long enough for a loaded CI box.
 DOWNLOAD_TIMEOUT = 3
 RUN_ID = "test__crawl"
@@ -22,31 +18,14 @@ RUN_ID = "test__crawl"
 
 @pytest.fixture(scope="module")
 def replay_url():
-    server = make_server("127.0.0.1", 0)
-    server.slow_seconds = DOWNLOAD_TIMEOUT + 2
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://%s:%s" % server.server_address
-    server.shutdown()
-    server.server_close()
+    with serving_replay(slow_seconds=DOWNLOAD_TIMEOUT + 2) as url:
+        yield url
 
 
 def crawl(db_url: str, replay: str, source: str, start: datetime, end: datetime, run_id: str = RUN_ID) -> int:
     env = {"BANTIN_DATABASE_URL": db_url, "BANTIN_REPLAY_URL": replay,
            "BANTIN_DOWNLOAD_TIMEOUT": str(DOWNLOAD_TIMEOUT)}
     return run_crawl(source, run_id, start, end, env=env, timeout=120)
-
-
-def query(url: str, sql: str, params=()) -> list[tuple]:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def pages(db_url: str, source: str, run_id: str = RUN_ID) -> dict[str, dict]:
@@ -171,8 +150,13 @@ def test_run_crawl_fails_loudly(fresh_db, replay_url):
 
 
 def test_failure_reasons():
-    from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError,
-                                   IgnoreRequest, ResponseDataLossError)
+    from scrapy.exceptions import (
+        CannotResolveHostError,
+        DownloadConnectionRefusedError,
+        DownloadTimeoutError,
+        IgnoreRequest,
+        ResponseDataLossError,
+    )
 
     from crawlers.spiders.site import classify_failure
 

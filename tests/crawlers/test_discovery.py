@@ -5,28 +5,16 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from helpers import REPO, VN, listing_spec, vn
 
 from crawlers import discovery as disc
 from crawlers.sources import load_profile, source_names
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDED = {
     "vnexpress_list": REPO / "crawlers/sources/vnexpress/replay/recorded/vnexpress_list.html",
     "tuoitre_list": REPO / "crawlers/sources/tuoitre/replay/recorded/tuoitre_list.html",
 }
-VN = timezone(timedelta(hours=7))
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def listing_spec(source: str, url: str) -> dict:
-    for spec in load_profile(source)["discovery"]["listings"]:
-        if spec["url"] == url:
-            return spec
-    raise AssertionError(f"profile {source} has no listing {url}")
 
 
 # --- listings (real pages, read by the profiles' own selectors) -------------------------------------------

@@ -7,31 +7,17 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
+from helpers import REPO, listing_spec, vn
 
 from crawlers import discovery as disc
 from crawlers.sources import load_profile
 
-REPO = Path(__file__).resolve().parents[2]
 RECORDED = {
     "dantri": REPO / "crawlers/sources/dantri/replay/recorded/dantri_list.html",
     "vietnamnet": REPO / "crawlers/sources/vietnamnet/replay/recorded/vietnamnet_list.html",
 }
-VN = timezone(timedelta(hours=7))
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def listing_spec(source: str, url: str) -> dict:
-    for spec in load_profile(source)["discovery"]["listings"]:
-        if spec["url"] == url:
-            return spec
-    raise AssertionError(f"profile {source} has no listing {url}")
 
 
 # --- Dân Trí: article.article-item h3 a, dated by the id, next page trang-2 -----------------------------------

@@ -7,37 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime
 
 import pytest
+from helpers import REPO, VN, listing_spec, recorded, vn
 from lxml import html
 
 from crawlers import discovery as disc
 from crawlers.sources import load_profile
 
-REPO = Path(__file__).resolve().parents[2]
-VN = timezone(timedelta(hours=7))
 BCP_URL = "https://baochinhphu.vn/chinh-sach-va-cuoc-song/chinh-sach-moi.htm"
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=VN)
-
-
-def recorded(source: str, name: str) -> bytes:
-    return (REPO / "crawlers/sources" / source / "replay/recorded" / name).read_bytes()
-
-
-def listing_spec(source: str, url: str | None = None) -> dict:
-    listings = load_profile(source)["discovery"]["listings"]
-    if url is None:
-        (spec,) = listings
-        return spec
-    for spec in listings:
-        if spec["url"] == url:
-            return spec
-    raise AssertionError(f"profile {source} has no listing {url}")
 
 
 def archive_spec(source: str) -> dict:

@@ -6,25 +6,17 @@ crawlers/sources/{nld,cafef,baodautu}/profile.yaml.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
+from helpers import REPO, vn
 
 from crawlers import discovery as disc
 from crawlers.sources import load_profile, profile_for_url
 
-REPO = Path(__file__).resolve().parents[2]
 RECORDED = {name: REPO / f"crawlers/sources/{name}/replay/recorded/{name}_list.html" for name in ("nld", "cafef", "baodautu")}
-VN = timezone(timedelta(hours=7))
-
 NLD_URL = "https://nld.com.vn/kinh-te.htm"
 CAFEF_URL = "https://cafef.vn/thi-truong-chung-khoan.chn"
 BDT_URL = "https://baodautu.vn/tai-chinh-chung-khoan-d6/"
-
-
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=VN)
 
 
 def listing(source: str, url: str) -> tuple[dict, disc.ListingPage]:

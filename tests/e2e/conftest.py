@@ -10,39 +10,28 @@ import pytest
 def airflow_test_env(pg_server_url):
     """The environment for `airflow` subprocesses: a new metadata database, migrated (and pools created)
     once per session and dropped at the end, so no state leaks between sessions or into `make demo`'s."""
-    import psycopg2
-
     from bantin import db
     from bantin.airflow_env import airflow_env
     from bantin.demo import bootstrap_airflow
 
     name = f"airflow_test_{uuid.uuid4().hex[:10]}"
     db.ensure_database(name)
-    libpq = db._with_database(pg_server_url, name)
+    libpq = db.with_database(pg_server_url, name)
     env = airflow_env(metadata_url="postgresql+psycopg2://" + libpq.split("://", 1)[1])
     env["AIRFLOW_HOME"] = str(db.data_dir() / "airflow-e2e")
     bootstrap_airflow(env)
     yield env
-    conn = psycopg2.connect(pg_server_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
+    db.drop_database(name)
 
 
 @pytest.fixture
 def replay_url(monkeypatch):
     """The offline replay at its default anchor, served from a thread on a free port, with the offline
     download timeout that the crawl subprocesses must share (see bantin.demo)."""
-    import threading
+    from helpers import serving_replay
 
     from bantin.demo import OFFLINE_DOWNLOAD_TIMEOUT_S
-    from crawlers.replay import make_server
 
     monkeypatch.setenv("BANTIN_DOWNLOAD_TIMEOUT", OFFLINE_DOWNLOAD_TIMEOUT_S)
-    server = make_server("127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "http://%s:%s" % server.server_address
-    server.shutdown()
-    server.server_close()
+    with serving_replay() as url:
+        yield url

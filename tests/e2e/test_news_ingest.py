@@ -4,6 +4,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from helpers import query
+
 from bantin.demo import DEMO_LOGICAL_DATE, OFFLINE_DOWNLOAD_TIMEOUT_S, _airflow_bin
 from crawlers.replay.recorded import RecordedSite
 from crawlers.sources import SOURCES_DIR, source_names
@@ -24,31 +26,19 @@ def _run_dag(env: dict, log: Path) -> None:
     assert result.returncode == 0, f"news_ingest failed (log {log}):\n{tail}"
 
 
-def _query(url: str, sql: str, params=()) -> list[tuple]:
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
-
-
 def test_news_ingest_end_to_end(fresh_db, airflow_test_env, replay_url, tmp_path):
     env = {**airflow_test_env, "BANTIN_DATABASE_URL": fresh_db, "BANTIN_REPLAY_URL": replay_url,
            "BANTIN_DOWNLOAD_TIMEOUT": OFFLINE_DOWNLOAD_TIMEOUT_S}
     _run_dag(env, tmp_path / "first.log")
 
-    per_source = dict(_query(fresh_db, "SELECT source, count(*) FROM api.articles GROUP BY source"))
+    per_source = dict(query(fresh_db, "SELECT source, count(*) FROM api.articles GROUP BY source"))
     missing = SOURCES - {s for s, n in per_source.items() if n > 0}
     assert not missing, f"no rows in api.articles for {sorted(missing)}; got {per_source}"
 
     # `airflow dags test` names the run after the wall clock (manual__<now>); this database has only this one.
-    run_ids = [r[0] for r in _query(fresh_db, "SELECT DISTINCT run_id FROM api.run_stats")]
+    run_ids = [r[0] for r in query(fresh_db, "SELECT DISTINCT run_id FROM api.run_stats")]
     assert len(run_ids) == 1, f"expected one run in api.run_stats, got {run_ids}"
-    stats = _query(fresh_db, """SELECT source, pages_fetched, articles_new, rejected, rejects_by_reason
+    stats = query(fresh_db, """SELECT source, pages_fetched, articles_new, rejected, rejects_by_reason
                                 FROM api.run_stats WHERE run_id = %s""", (run_ids[0],))
     assert {row[0] for row in stats} == set(source_names()), f"api.run_stats for {run_ids[0]}: {stats}"
     for source, fetched, new, _, _ in stats:
@@ -58,10 +48,10 @@ def test_news_ingest_end_to_end(fresh_db, airflow_test_env, replay_url, tmp_path
     assert EXPECTED_REJECTS <= reasons, f"rejects missing for {sorted(EXPECTED_REJECTS - reasons)}; got {reasons}"
 
     # The replay syndicates some VnExpress stories to Tuổi Trẻ: they must land as one story, two outlets.
-    shared = _query(fresh_db, "SELECT outlets FROM api.stories WHERE member_count > 1")
+    shared = query(fresh_db, "SELECT outlets FROM api.stories WHERE member_count > 1")
     assert shared and all(o == ["tuoitre", "vnexpress"] for (o,) in shared), f"reprint stories: {shared}"
-    assert _query(fresh_db, "SELECT count(*) FROM api.articles WHERE relation = 'reprint'")[0][0] == len(shared)
+    assert query(fresh_db, "SELECT count(*) FROM api.articles WHERE relation = 'reprint'")[0][0] == len(shared)
 
     _run_dag(env, tmp_path / "second.log")
-    again = dict(_query(fresh_db, "SELECT source, count(*) FROM api.articles GROUP BY source"))
+    again = dict(query(fresh_db, "SELECT source, count(*) FROM api.articles GROUP BY source"))
     assert again == per_source, f"re-running the same window changed api.articles: {per_source} -> {again}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from helpers import query
 
 from transforms import stages
 from transforms.stages import _STAGING_COLUMNS, _staging_row
@@ -56,15 +57,6 @@ def stage_and_load(url: str, run_id: str, rows: list[tuple[str, dict]]) -> dict:
     return stages.load_run(url, run_id, *WINDOW)
 
 
-def rows(url: str, sql: str, params=()) -> list[tuple]:
-    conn = psycopg2.connect(url)
-    with conn, conn.cursor() as cur:
-        cur.execute(sql, params or None)  # None: a literal % in the SQL is not a placeholder
-        out = cur.fetchall()
-    conn.close()
-    return out
-
-
 def test_reprint_and_repost_join_the_first_story(fresh_db):
     stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
     stage_and_load(fresh_db, "r2", [
@@ -73,25 +65,25 @@ def test_reprint_and_repost_join_the_first_story(fresh_db):
         ("vnexpress", article("https://vnexpress.net/dang-lai-1000002.html", VNE["body"], "2026-03-07T10:00:00+07:00")),
         ("dantri", article("https://dantri.com.vn/kinh-doanh/khac-20260307090100000.htm", OTHER["body"])),
     ])
-    got = dict(rows(fresh_db, "SELECT url, (story_id, relation)::text FROM api.articles"))
-    first = rows(fresh_db, "SELECT story_id FROM api.articles WHERE url LIKE '%goc-1000001%'")[0][0]
+    got = dict(query(fresh_db, "SELECT url, (story_id, relation)::text FROM api.articles"))
+    first = query(fresh_db, "SELECT story_id FROM api.articles WHERE url LIKE '%goc-1000001%'")[0][0]
     assert got["https://vnexpress.net/goc-1000001.html"] == f"({first},original)"
     assert got["https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm"] == f"({first},reprint)"
     assert got["https://vnexpress.net/dang-lai-1000002.html"] == f"({first},repost)"
     assert got["https://dantri.com.vn/kinh-doanh/khac-20260307090100000.htm"] != f"({first},original)"
-    story = rows(fresh_db, """SELECT first_publisher, member_count, outlets FROM api.stories
+    story = query(fresh_db, """SELECT first_publisher, member_count, outlets FROM api.stories
                               WHERE story_id = %s""", (first,))
     assert story == [("vnexpress", 3, ["dantri", "vnexpress"])]
 
 
 def test_story_id_is_stable_when_an_earlier_member_arrives(fresh_db):
     stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
-    (story,) = rows(fresh_db, "SELECT story_id FROM api.stories")[0]
+    (story,) = query(fresh_db, "SELECT story_id FROM api.stories")[0]
     # A backfill finds the wire original, published an hour before the first stored copy.
     stage_and_load(fresh_db, "backfill", [("dantri", article(
         "https://dantri.com.vn/the-gioi/ban-goc-20260307070000000.htm", reprint_of(VNE["body"]),
         "2026-03-07T07:05:00+07:00"))])
-    assert rows(fresh_db, "SELECT story_id, first_publisher, member_count FROM api.stories") == [(story, "dantri", 2)]
+    assert query(fresh_db, "SELECT story_id, first_publisher, member_count FROM api.stories") == [(story, "dantri", 2)]
 
 
 def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
@@ -101,8 +93,8 @@ def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
              "tập báo điện tử chúng tôi.")
     stage_and_load(fresh_db, "r1", [("vnexpress", article(f"https://vnexpress.net/trang-{n}-100000{n}.html", short))
                                     for n in range(1, 4)])
-    assert rows(fresh_db, "SELECT count(*), count(DISTINCT story_id) FROM api.articles") == [(3, 3)]
-    assert rows(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(0,)]
+    assert query(fresh_db, "SELECT count(*), count(DISTINCT story_id) FROM api.articles") == [(3, 3)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(0,)]
 
 
 @pytest.mark.parametrize("backfill_has_original", [False, True], ids=["disjoint-runs", "shared-article"])
@@ -130,7 +122,7 @@ def test_concurrent_loads_do_not_split_a_story_or_duplicate_an_article(fresh_db,
     for t in threads:
         t.start()
     deadline = time.monotonic() + 60
-    while rows(fresh_db, "SELECT count(*) FROM pg_locks WHERE NOT granted")[0][0] < 2:
+    while query(fresh_db, "SELECT count(*) FROM pg_locks WHERE NOT granted")[0][0] < 2:
         assert time.monotonic() < deadline, "the two loads never both reached a lock"
         time.sleep(0.05)
     holder.commit()
@@ -138,8 +130,8 @@ def test_concurrent_loads_do_not_split_a_story_or_duplicate_an_article(fresh_db,
     for t in threads:
         t.join(timeout=120)
     assert not errors, errors
-    assert rows(fresh_db, "SELECT count(*), count(DISTINCT canonical_url) FROM api.articles") == [(2, 2)]
-    assert rows(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
+    assert query(fresh_db, "SELECT count(*), count(DISTINCT canonical_url) FROM api.articles") == [(2, 2)]
+    assert query(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
 
 
 def test_reloading_a_run_changes_nothing(fresh_db):
@@ -147,8 +139,8 @@ def test_reloading_a_run_changes_nothing(fresh_db):
              ("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
                                 reprint_of(VNE["body"])))]
     stage_and_load(fresh_db, "r1", batch)
-    before = rows(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1")
+    before = query(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1")
     stages.load_run(fresh_db, "r1", *WINDOW)  # a cleared load task
     stage_and_load(fresh_db, "r2", batch)       # an overlapping run
-    assert rows(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1") == before
-    assert rows(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]
+    assert query(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1") == before
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from helpers import query
 
 from bantin.migrate import migrate
 from transforms import stages
@@ -64,15 +65,6 @@ def run_all(url: str, run_id: str) -> dict:
     stages.clean_run(url, run_id)
     stages.dedupe_run(url, run_id)
     return stages.load_run(url, run_id, *WINDOW)
-
-
-def query(url: str, sql: str, params=()) -> list[tuple]:
-    conn = psycopg2.connect(url)
-    with conn, conn.cursor() as cur:
-        cur.execute(sql, params)
-        rows = cur.fetchall()
-    conn.close()
-    return rows
 
 
 def good_pages() -> list[tuple[str, str, int, bytes]]:

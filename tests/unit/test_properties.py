@@ -9,8 +9,20 @@ from hypothesis import strategies as st
 from transforms.dates import isoformat, parse_datetime
 from transforms.dedup import body_key
 from transforms.extract import Rejected, extract_page
-from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_body, tone_key, to_nfc
-from transforms.textclean import caption_credit, parse_authors, parse_text_page, split_dateline
+from transforms.normalize import (
+    UndecodableError,
+    clean_lines,
+    clean_text,
+    decode_body,
+    to_nfc,
+    tone_key,
+)
+from transforms.textclean import (
+    caption_credit,
+    parse_authors,
+    parse_text_page,
+    split_dateline,
+)
 
 # Modest example counts: the file must stay within ~20 s of the suite; extraction parses a page per example.
 QUICK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,9 +3,7 @@
 Revision ID: 0001
 Revises:
 """
-from pathlib import Path
-
-from alembic import op
+from bantin.migrate import execute_sql_beside
 
 revision = "0001"
 down_revision = None
@@ -14,8 +12,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # The DDL lives in the .sql file beside this one, so it reads (and diffs) as plain SQL.
-    op.execute(Path(__file__).with_suffix(".sql").read_text(encoding="utf-8"))
+    execute_sql_beside(__file__)
 
 
 def downgrade() -> None:
