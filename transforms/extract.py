@@ -21,8 +21,15 @@ from lxml.cssselect import CSSSelector
 from transforms.dates import VN_TZ, isoformat, parse_datetime
 from transforms.normalize import INVISIBLE as _INVISIBLE
 from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_text, has_text
-from transforms.textclean import (caption_credit, cut_footer, is_stray_token, looks_like_byline,
-                                  parse_authors, parse_text_page, split_dateline)
+from transforms.textclean import (
+    caption_credit,
+    cut_footer,
+    is_stray_token,
+    looks_like_byline,
+    parse_authors,
+    parse_text_page,
+    split_dateline,
+)
 from transforms.urls import canonical_url
 
 REASONS = frozenset({"undecodable", "empty_body", "not_article", "no_title", "no_body", "parse_error"})

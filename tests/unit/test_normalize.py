@@ -3,7 +3,13 @@ import unicodedata
 
 import pytest
 
-from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_body, unescape_fixed
+from transforms.normalize import (
+    UndecodableError,
+    clean_lines,
+    clean_text,
+    decode_body,
+    unescape_fixed,
+)
 
 
 def test_clean_text_nfc_spaces_and_invisibles():

@@ -1,8 +1,15 @@
 """transforms.textclean: datelines, bylines, captions, footers and stray tokens."""
 import pytest
 
-from transforms.textclean import (caption_credit, cut_footer, is_organisation, is_stray_token, looks_like_byline,
-                                  parse_authors, split_dateline)
+from transforms.textclean import (
+    caption_credit,
+    cut_footer,
+    is_organisation,
+    is_stray_token,
+    looks_like_byline,
+    parse_authors,
+    split_dateline,
+)
 
 
 @pytest.mark.parametrize("lead, dateline, rest", [
