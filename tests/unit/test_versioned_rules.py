@@ -62,3 +62,19 @@ def test_profiles_without_versions_are_unchanged():
     current = {k: v for k, v in PROFILE.items() if k != "extract"} | {
         "extract": {k: v for k, v in PROFILE["extract"].items() if k != "versions"}}
     assert extract_page(page("2020-05-01T08:00:00+07:00"), URL, profile=current)["title"] == "Tiêu đề mới"
+
+
+def test_dantri_2023_page_reads_with_its_layouts_rules():
+    from crawlers.sources import load_profile
+
+    paragraphs = "".join(f"<p>Đoạn {i}: giá vàng miếng trong nước biến động mạnh trong phiên sáng nay.</p>"
+                         for i in range(8))
+    page = ('<html lang="vi"><head><script type="application/ld+json">{"@type": "NewsArticle", '
+            '"headline": "Giá vàng giảm", "datePublished": "2023-05-02T08:00:00+07:00"}</script></head><body>'
+            '<h1 class="title-page detail">Giá vàng giảm</h1><h2 class="singular-sapo">(Dân trí) - Giá vàng '
+            f'giảm sâu.</h2><div class="singular-content">{paragraphs}</div></body></html>')
+    article = extract_page(page.encode(), "https://dantri.com.vn/kinh-doanh/gia-vang-20230502080000000.htm",
+                           profile=load_profile("dantri"))
+    assert article["dateline"] == "Dân trí" and article["sapo"] == "Giá vàng giảm sâu."
+    assert {article["extracted_by"][f] for f in ("title", "sapo", "body")} == {"profile"}
+    assert article["body"].count("\n\n") == 7
