@@ -1,6 +1,7 @@
 """Story assignment: each newly stored article joins the oldest story it near-duplicates, or starts its own."""
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -76,12 +77,15 @@ def _members(rows) -> list[Member]:
     return out
 
 
-def _index(cur, members: list[Member], execute_values) -> None:
-    execute_values(cur, "INSERT INTO core.article_signatures (article_id, minhash) VALUES %s",
-                   [(m.article_id, minhash.to_bytes(m.sig)) for m in members])
-    execute_values(cur, "INSERT INTO core.article_bands (band, band_hash, article_id) VALUES %s "
-                        "ON CONFLICT DO NOTHING",
-                   [(band, key, m.article_id) for m in members for band, key in enumerate(m.keys)])
+def _index(cur, members: list[Member]) -> None:
+    """Store the members' signatures and band keys. COPY, because a batch writes BANDS rows per article
+    (320,000 for 10,000 articles), several times faster than multi-row INSERTs. The members are new to the
+    index (their old keys were deleted, or they have none), so nothing can conflict."""
+    signatures = io.StringIO("".join(f"{m.article_id}\t\\\\x{minhash.to_bytes(m.sig).hex()}\n" for m in members))
+    cur.copy_expert("COPY core.article_signatures (article_id, minhash) FROM STDIN", signatures)
+    band_rows = io.StringIO("".join(f"{band}\t{key}\t{m.article_id}\n"
+                                    for m in members for band, key in enumerate(m.keys)))
+    cur.copy_expert("COPY core.article_bands (band, band_hash, article_id) FROM STDIN", band_rows)
 
 
 def assign_stories(cur, run_id: str) -> dict:
@@ -98,7 +102,7 @@ def assign_stories(cur, run_id: str) -> dict:
         ids = [r[0] for r in updated]
         cur.execute("DELETE FROM core.article_bands WHERE article_id = ANY(%s)", (ids,))
         cur.execute("DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", (ids,))
-        _index(cur, _members([r for r in updated if r[3] is not None]), execute_values)
+        _index(cur, _members([r for r in updated if r[3] is not None]))
 
     cur.execute(_NEW_MEMBERS_SQL, (run_id,))
     batch = _members(cur.fetchall())
@@ -112,5 +116,5 @@ def assign_stories(cur, run_id: str) -> dict:
                                FROM (VALUES %s) AS v (article_id, story_id, relation)
                                WHERE a.article_id = v.article_id""",
                        [(aid, story, relation) for aid, (story, relation) in joined.items()])
-    _index(cur, batch, execute_values)
+    _index(cur, batch)
     return {"signed": len(batch), "joined": len(joined)}
