@@ -110,6 +110,9 @@ def clean_run(db_url: str, run_id: str) -> dict:
                         counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
                 counts["staged"] += _flush_staged(out, staged, execute_values)
                 counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
+                # Fresh statistics for the rows just written: planned on a staging table it believes
+                # empty, dedupe and load nest-loop over core.articles (128 s instead of 2 s at 20k pages).
+                out.execute("ANALYZE staging.articles")
     finally:
         conn.close()
     log.info("clean %s: %s", run_id, counts)
