@@ -236,7 +236,7 @@ def run(url: str, sizes: list[int], batch_size: int, repeats: int, naive_max_pai
             for r in range(repeats):
                 for name in names[r % len(names):] + names[:r % len(names)]:  # rotate who runs first
                     runs[name].append(methods[name]())
-            del history
+            history = None  # free the history signatures before the next size is built
             row = {"history": size, "batch": batch_size, "build_seconds": build_seconds,
                    "naive_skipped": naive_skipped, "methods": {}}
             for name, rs in runs.items():
