@@ -93,18 +93,6 @@ def assign_stories(cur, run_id: str) -> dict:
     after the inserts, holding STORY_LOCK."""
     from psycopg2.extras import execute_values
 
-    # Every join below is a keyed lookup (a unique URL, a primary key, a band key): index probes keep the
-    # cost in step with the batch. Left to itself the planner hash- or merge-joins against whole scans of
-    # core.articles and the band index, whose cost grows with the archive (4.4x from a 10k to a 100k history,
-    # bench/dedup/scale.py). Restored afterwards, so the load's stats query plans freely.
-    cur.execute("SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off")
-    try:
-        return _assign(cur, run_id, execute_values)
-    finally:
-        cur.execute("SET LOCAL enable_mergejoin = on; SET LOCAL enable_hashjoin = on")
-
-
-def _assign(cur, run_id: str, execute_values) -> dict:
     # Updated articles keep their story; only their keys follow the new text.
     cur.execute("""SELECT a.article_id, a.source, a.story_id, s.minhash
                    FROM staging.articles AS s JOIN core.articles AS a ON a.canonical_url = s.canonical_url
@@ -121,8 +109,14 @@ def _assign(cur, run_id: str, execute_values) -> dict:
     if not batch:
         return {"signed": 0, "joined": 0}
     pairs = {(band, key) for m in batch for band, key in enumerate(m.keys)}
+    # One index probe per batch key keeps the cost flat in the archive's size. Left to itself the planner
+    # (which guesses 100 rows for unnest) merge-joins against a full scan of the band index, whose cost
+    # grows with history: 5.7 s at 100k articles (bench/dedup/scale.py).
+    cur.execute("SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off")
     cur.execute(_CANDIDATES_SQL, ([p[0] for p in pairs], [p[1] for p in pairs]))
-    joined = decide(batch, _members(cur.fetchall()))
+    candidates = cur.fetchall()
+    cur.execute("SET LOCAL enable_mergejoin = on; SET LOCAL enable_hashjoin = on")
+    joined = decide(batch, _members(candidates))
     if joined:
         execute_values(cur, """UPDATE core.articles AS a SET story_id = v.story_id, relation = v.relation
                                FROM (VALUES %s) AS v (article_id, story_id, relation)
