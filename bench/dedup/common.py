@@ -4,45 +4,24 @@ from __future__ import annotations
 import os
 import platform
 import re
-from urllib.parse import urlsplit, urlunsplit
 
 from bench.dedup.corpus import REPO
 
 DOCS = os.path.join(REPO, "docs", "benchmarks.md")
 
 
-def _with_db(uri: str, dbname: str) -> str:
-    parts = urlsplit(uri)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
-
-
 def bench_database(name: str) -> str:
     """A freshly created and migrated database called `name` (dropped first if it exists); its URL.
     Benchmarks never touch the `bantin` warehouse itself."""
-    import psycopg2
-
     from bantin import db
     from bantin.migrate import migrate
 
     assert name.startswith("bantin_bench_"), "benchmark databases are named bantin_bench_*"
-    drop_database(name)
+    db.drop_database(name)
     db.ensure_database(name)
-    url = _with_db(db.server_url(), name)
+    url = db.with_database(db.server_url(), name)
     migrate(url)
-    psycopg2.connect(url).close()
     return url
-
-
-def drop_database(name: str) -> None:
-    import psycopg2
-
-    from bantin import db
-
-    conn = psycopg2.connect(db.server_url())
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
 
 
 def _status(field: str) -> int:

@@ -32,8 +32,9 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
+from bantin.db import drop_database
 from bench.dedup import corpus
-from bench.dedup.common import bench_database, copy_line, drop_database, machine, mb, write_section
+from bench.dedup.common import bench_database, copy_line, machine, mb, write_section
 
 RUN_ID = "bench-load"
 PAGES_RUN = "bench-load-pages"  # + the page count

@@ -21,8 +21,9 @@ import time
 
 import numpy as np
 
+from bantin.db import drop_database
 from bench.dedup import corpus
-from bench.dedup.common import PeakRSS, bench_database, copy_line, drop_database, machine, mb, write_section
+from bench.dedup.common import PeakRSS, bench_database, copy_line, machine, mb, write_section
 from transforms import minhash
 
 RUN_ID = "bench-dedup-batch"
