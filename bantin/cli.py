@@ -29,6 +29,12 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
         migrate(db.database_url())
         print("warehouse migrated; views re-applied")
+    elif args.action == "rekey":
+        from transforms.stories import rekey
+
+        counts = rekey(db.database_url())
+        print(f"rekey: {counts['signed']} of {counts['read']} unsigned articles signed "
+              f"({counts['read'] - counts['signed']} too short to sign); {counts['joined']} joined an older story")
     return 0
 
 
@@ -87,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("db", help="warehouse housekeeping")
-    p.add_argument("action", choices=["url", "migrate"])
+    p.add_argument("action", choices=["url", "migrate", "rekey"],
+                   help="url: print the warehouse URI; migrate: apply migrations and views; rekey: sign and "
+                        "cluster articles stored without a MinHash signature (before migration 0003)")
     p.set_defaults(func=_cmd_db)
 
     p = sub.add_parser("report", help="what landed, read back through the api views")

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
 from transforms import minhash
+
+log = logging.getLogger(__name__)
 
 # One lock id for every loader: clustering reads the stored stories and writes new members, so two loads
 # (an hourly run and an overlapping backfill) must take turns, or each would miss the other's new articles
@@ -51,22 +54,46 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
     return joined
 
 
+# Members per round. A round holds its members and their candidates in memory (a signature and 32 keys are
+# about 1.5 KB of Python objects each), so the load's memory follows this, not the run's size; and each round
+# is a few statements, so rounds of 2,000 keep the per-statement overhead under 1% of a 10,000-article batch.
+CHUNK = 2000
+
+# The run's new articles that carry a signature and are not indexed yet, oldest first. Staging says which
+# URLs were new; an article inserted by this load is the one of those URLs without a signature (a concurrent
+# loader that won the URL indexed its row before releasing the lock).
 _NEW_MEMBERS_SQL = """
 SELECT a.article_id, a.source, a.story_id, s.minhash
 FROM staging.articles AS s
-JOIN core.articles AS a ON a.canonical_url = s.canonical_url AND a.first_run_id = s.run_id
+JOIN core.articles AS a ON a.canonical_url = s.canonical_url
 WHERE s.run_id = %s AND s.action = 'new' AND s.minhash IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
 ORDER BY a.published_at ASC NULLS LAST, a.article_id
 """
 
-_CANDIDATES_SQL = """
-SELECT DISTINCT a.article_id, a.source, a.story_id, g.minhash
-FROM unnest(%s::smallint[], %s::bigint[]) AS q (band, band_hash)
-JOIN core.article_bands AS b USING (band, band_hash)
-JOIN core.articles AS a USING (article_id)
-JOIN core.article_signatures AS g USING (article_id)
+_UPDATED_SQL = """
+SELECT a.article_id, a.source, a.story_id, s.minhash, g.minhash
+FROM staging.articles AS s
+JOIN core.articles AS a ON a.canonical_url = s.canonical_url
+LEFT JOIN core.article_signatures AS g ON g.article_id = a.article_id
+WHERE s.run_id = %s AND s.action = 'updated'
 """
+
+_CANDIDATES_SQL = """
+SELECT a.article_id, a.source, a.story_id, g.minhash
+FROM (SELECT DISTINCT b.article_id FROM unnest(%s::integer[]) AS q (band_key)
+      JOIN core.article_bands AS b USING (band_key)) AS c
+JOIN core.articles AS a ON a.article_id = c.article_id
+JOIN core.article_signatures AS g ON g.article_id = c.article_id
+"""
+
+# Every statement of the story stage meets a batch-sized set of rows in archive-sized tables, and the batch's
+# rows were written moments ago, so the planner's statistics know nothing of them. Left to itself it guesses,
+# and a wrong guess hash- or merge-joins against a full scan of core.articles or of the band index: cost
+# growing with the archive (60 s at 100k articles in bench/dedup/scale.py, against 8 s with index probes).
+# Nested loops over the indexes make every statement cost what the batch costs.
+_INDEX_PROBES_ONLY = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
+_PLANNER_DEFAULTS = "SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on"
 
 
 def _members(rows) -> list[Member]:
@@ -77,50 +104,145 @@ def _members(rows) -> list[Member]:
     return out
 
 
+def _copy_bands(cur, keyed) -> None:
+    """COPY (article_id, keys) pairs into the band index: a batch writes BANDS rows per article (320,000 for
+    10,000 articles), several times faster by COPY than by multi-row INSERTs."""
+    rows = io.StringIO("".join(f"{key}\t{aid}\n" for aid, keys in keyed for key in keys))
+    cur.copy_expert("COPY core.article_bands (band_key, article_id) FROM STDIN", rows)
+
+
 def _index(cur, members: list[Member]) -> None:
-    """Store the members' signatures and band keys. COPY, because a batch writes BANDS rows per article
-    (320,000 for 10,000 articles), several times faster than multi-row INSERTs. The members are new to the
-    index (their old keys were deleted, or they have none), so nothing can conflict."""
+    """Store the members' signatures and band keys. The members are new to the index (their old keys were
+    deleted, or they have none), so nothing can conflict."""
     signatures = io.StringIO("".join(f"{m.article_id}\t\\\\x{minhash.to_bytes(m.sig).hex()}\n" for m in members))
     cur.copy_expert("COPY core.article_signatures (article_id, minhash) FROM STDIN", signatures)
-    band_rows = io.StringIO("".join(f"{band}\t{key}\t{m.article_id}\n"
-                                    for m in members for band, key in enumerate(m.keys)))
-    cur.copy_expert("COPY core.article_bands (band, band_hash, article_id) FROM STDIN", band_rows)
+    _copy_bands(cur, ((m.article_id, m.keys) for m in members))
+
+
+def rebuild_bands(conn) -> int:
+    """Recompute the whole band index from core.article_signatures; returns the articles indexed. The index is
+    derived (and unlogged): this is its recovery after a crash, and the migration to a new key layout."""
+    with conn.cursor() as cur, conn.cursor(name="rebuild_bands") as signatures:
+        cur.execute("TRUNCATE core.article_bands")
+        signatures.itersize = CHUNK
+        signatures.execute("SELECT article_id, minhash FROM core.article_signatures")
+        total = 0
+        while rows := signatures.fetchmany(CHUNK):
+            _copy_bands(cur, ((aid, minhash.bands(minhash.from_bytes(raw))) for aid, raw in rows))
+            total += len(rows)
+    log.info("band index rebuilt for %d signed articles", total)
+    return total
+
+
+def _ensure_band_index(cur) -> None:
+    # An empty index beside stored signatures means PostgreSQL truncated the unlogged table (a crash, or a
+    # promoted replica): rebuild it before clustering, or this batch would find no stories at all.
+    cur.execute("SELECT NOT EXISTS (SELECT 1 FROM core.article_bands) "
+                "AND EXISTS (SELECT 1 FROM core.article_signatures)")
+    if cur.fetchone()[0]:
+        log.warning("core.article_bands is empty but signatures exist: rebuilding the band index")
+        rebuild_bands(cur.connection)
+
+
+def _rekey_updated(cur, run_id: str) -> int:
+    """Updated articles keep their story; only their keys follow the new text."""
+    cur.execute(_UPDATED_SQL, (run_id,))
+    updated = cur.fetchall()
+    if not updated:
+        return 0
+    old = [(aid, key) for aid, _, _, _, raw in updated if raw is not None
+           for key in minhash.bands(minhash.from_bytes(raw))]
+    cur.execute("""DELETE FROM core.article_bands AS b USING unnest(%s::integer[], %s::integer[]) AS o (k, a)
+                   WHERE b.band_key = o.k AND b.article_id = o.a""", ([k for _, k in old], [a for a, _ in old]))
+    cur.execute("DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", ([r[0] for r in updated],))
+    _index(cur, _members([r[:4] for r in updated if r[3] is not None]))
+    return len(updated)
+
+
+def _cluster(cur, batch: list[Member]) -> int:
+    """Join each member of one round to its story (see `decide`) and index it; returns how many joined.
+    Earlier rounds are already indexed, so a round finds them like any other history."""
+    keys = sorted({key for m in batch for key in m.keys})  # sorted: probes walk the index in order
+    cur.execute(_CANDIDATES_SQL, (keys,))
+    joined = decide(batch, _members(cur.fetchall()))
+    if joined:
+        from psycopg2.extras import execute_values
+
+        execute_values(cur, """UPDATE core.articles AS a SET story_id = v.story_id, relation = v.relation
+                               FROM (VALUES %s) AS v (article_id, story_id, relation)
+                               WHERE a.article_id = v.article_id""",
+                       [(aid, story, relation) for aid, (story, relation) in joined.items()], page_size=CHUNK)
+    _index(cur, batch)
+    return len(joined)
 
 
 def assign_stories(cur, run_id: str) -> dict:
     """Cluster the articles this run inserted; re-key the ones it updated. Call inside the load transaction,
-    after the inserts, holding STORY_LOCK."""
-    from psycopg2.extras import execute_values
+    after the inserts, holding STORY_LOCK. Streams the run in rounds of CHUNK members."""
+    _ensure_band_index(cur)
+    cur.execute(_INDEX_PROBES_ONLY)
+    try:
+        _rekey_updated(cur, run_id)
+        signed = joined = 0
+        # A server-side cursor: the run's members arrive CHUNK at a time, in publication order.
+        with cur.connection.cursor(name="story_members") as members:
+            members.execute(_NEW_MEMBERS_SQL, (run_id,))
+            while rows := members.fetchmany(CHUNK):
+                batch = _members(rows)
+                joined += _cluster(cur, batch)
+                signed += len(batch)
+    finally:
+        cur.execute(_PLANNER_DEFAULTS)
+    return {"signed": signed, "joined": joined}
 
-    # Updated articles keep their story; only their keys follow the new text.
-    cur.execute("""SELECT a.article_id, a.source, a.story_id, s.minhash
-                   FROM staging.articles AS s JOIN core.articles AS a ON a.canonical_url = s.canonical_url
-                   WHERE s.run_id = %s AND s.action = 'updated'""", (run_id,))
-    updated = cur.fetchall()
-    if updated:
-        ids = [r[0] for r in updated]
-        cur.execute("DELETE FROM core.article_bands WHERE article_id = ANY(%s)", (ids,))
-        cur.execute("DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", (ids,))
-        _index(cur, _members([r for r in updated if r[3] is not None]))
 
-    cur.execute(_NEW_MEMBERS_SQL, (run_id,))
-    batch = _members(cur.fetchall())
-    if not batch:
-        return {"signed": 0, "joined": 0}
-    pairs = {(band, key) for m in batch for band, key in enumerate(m.keys)}
-    # One index probe per batch key keeps the cost flat in the archive's size. Left to itself the planner
-    # (which guesses 100 rows for unnest) merge-joins against a full scan of the band index, whose cost
-    # grows with history: 5.7 s at 100k articles (bench/dedup/scale.py).
-    cur.execute("SET LOCAL enable_mergejoin = off; SET LOCAL enable_hashjoin = off")
-    cur.execute(_CANDIDATES_SQL, ([p[0] for p in pairs], [p[1] for p in pairs]))
-    candidates = cur.fetchall()
-    cur.execute("SET LOCAL enable_mergejoin = on; SET LOCAL enable_hashjoin = on")
-    joined = decide(batch, _members(candidates))
-    if joined:
-        execute_values(cur, """UPDATE core.articles AS a SET story_id = v.story_id, relation = v.relation
-                               FROM (VALUES %s) AS v (article_id, story_id, relation)
-                               WHERE a.article_id = v.article_id""",
-                       [(aid, story, relation) for aid, (story, relation) in joined.items()])
-    _index(cur, batch)
-    return {"signed": len(batch), "joined": len(joined)}
+# Articles without a signature, oldest first: those stored before signatures existed (migration 0003), and
+# texts too short to sign, which are read and skipped again each time (a rekey is a rare, manual step).
+_UNSIGNED_SQL = """
+SELECT a.article_id, a.source, a.story_id, a.body
+FROM core.articles AS a
+WHERE NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
+ORDER BY a.published_at ASC NULLS LAST, a.article_id
+"""
+
+
+def rekey(db_url: str) -> dict:
+    """Sign and cluster the stored articles that have no signature, oldest first, exactly as a load clusters
+    new ones: each joins the oldest story it near-duplicates. A stored article that joins an older story
+    changes its story id (it was alone in its story until now). One transaction per round of CHUNK, each under
+    STORY_LOCK, so scheduled loads interleave instead of waiting for the whole archive."""
+    import psycopg2
+
+    conn = psycopg2.connect(db_url)
+    counts = {"read": 0, "signed": 0, "joined": 0}
+    try:
+        # WITH HOLD: the list of unsigned articles outlives each round's commit.
+        with conn.cursor(name="unsigned", withhold=True) as unsigned:
+            unsigned.execute(_UNSIGNED_SQL)
+            conn.commit()
+            while rows := unsigned.fetchmany(CHUNK):
+                batch = []
+                for article_id, source, story_id, body in rows:
+                    sig = minhash.signature(body or "")
+                    if sig is not None:
+                        batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
+                with conn, conn.cursor() as cur:
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
+                    _ensure_band_index(cur)
+                    cur.execute(_INDEX_PROBES_ONLY)
+                    counts["joined"] += _cluster(cur, _current(cur, batch))
+                counts["read"] += len(rows)
+                counts["signed"] += len(batch)
+    finally:
+        conn.close()
+    log.info("rekey: %s", counts)
+    return counts
+
+
+def _current(cur, batch: list[Member]) -> list[Member]:
+    """The members still unsigned: a load that committed since the list was read may have signed one (a new
+    version of an old article is re-keyed by the load that stores it)."""
+    cur.execute("SELECT article_id FROM core.article_signatures WHERE article_id = ANY(%s)",
+                ([m.article_id for m in batch],))
+    done = {r[0] for r in cur.fetchall()}
+    return [m for m in batch if m.article_id not in done]

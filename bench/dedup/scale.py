@@ -69,7 +69,7 @@ def _history_chunk(task: tuple[int, int]) -> tuple[str, str, str]:
         if sig is None:
             continue
         sigs.append(f"{aid}\t\\\\x{minhash.to_bytes(sig).hex()}\n")
-        bands.extend(f"{band}\t{key}\t{aid}\n" for band, key in enumerate(minhash.bands(sig)))
+        bands.extend(f"{key}\t{aid}\n" for key in minhash.bands(sig))
     return "".join(arts), "".join(sigs), "".join(bands)
 
 
@@ -94,8 +94,8 @@ def _chunks(start: int, stop: int):
 def grow_history(url: str, start: int, stop: int, pool) -> float:
     """Add articles start..stop-1 to the history with COPY; returns seconds taken.
 
-    The band index is dropped during the load and rebuilt after (one sort beats 32 random B-tree inserts
-    per article), and FK triggers are off: the rows are consistent by construction, and the constraints are
+    The band index's key is dropped during the load and rebuilt after (one sort beats 32 random B-tree
+    inserts per article), and FK triggers are off: the rows are consistent by construction, and the constraints are
     still declared when the measurements run."""
     import psycopg2
 
@@ -103,18 +103,16 @@ def grow_history(url: str, start: int, stop: int, pool) -> float:
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
         cur.execute("ALTER TABLE core.article_bands DROP CONSTRAINT article_bands_pkey")
-        cur.execute("DROP INDEX core.article_bands_article_idx")
         for table in ("articles", "article_signatures", "article_bands"):
             cur.execute(f"ALTER TABLE core.{table} DISABLE TRIGGER ALL")
         for arts, sigs, bands in pool.imap(_history_chunk, _chunks(start, stop)):
             cur.copy_expert(f"COPY core.articles ({_ARTICLE_COLUMNS}) FROM STDIN", io.StringIO(arts))
             cur.copy_expert("COPY core.article_signatures (article_id, minhash) FROM STDIN", io.StringIO(sigs))
-            cur.copy_expert("COPY core.article_bands (band, band_hash, article_id) FROM STDIN", io.StringIO(bands))
+            cur.copy_expert("COPY core.article_bands (band_key, article_id) FROM STDIN", io.StringIO(bands))
         for table in ("articles", "article_signatures", "article_bands"):
             cur.execute(f"ALTER TABLE core.{table} ENABLE TRIGGER ALL")
         cur.execute("SET maintenance_work_mem = '1GB'")
-        cur.execute("ALTER TABLE core.article_bands ADD PRIMARY KEY (band, band_hash, article_id)")
-        cur.execute("CREATE INDEX article_bands_article_idx ON core.article_bands (article_id)")
+        cur.execute("ALTER TABLE core.article_bands ADD PRIMARY KEY (band_key, article_id)")
         cur.execute("SELECT setval('core.articles_article_id_seq', %s)", (stop,))
         cur.execute("SELECT setval('core.story_id_seq', %s)", (stop,))
     conn.autocommit = True
@@ -139,6 +137,17 @@ def stage_batch(url: str, n: int, originals_below: int, pool) -> np.ndarray:
         cur.execute("ANALYZE staging.articles")
     conn.close()
     return np.frombuffer(b"".join(packed), dtype="<u4").reshape(-1, minhash.NUM_PERM)
+
+
+def history_size(url: str) -> int:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM core.articles WHERE first_run_id = 'bench-history'")
+        n = cur.fetchone()[0]
+    conn.close()
+    return n
 
 
 def history_signatures(url: str) -> np.ndarray:
@@ -222,9 +231,11 @@ def run(url: str, sizes: list[int], batch_size: int, repeats: int, naive_max_pai
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(2) as pool:  # the machine's 2 cores; signatures are the expensive part of building
         batch = stage_batch(url, batch_size, sizes[0], pool)
-        built = 0
+        built = history_size(url)
         for size in sizes:
-            build_seconds = grow_history(url, built, size, pool)
+            if size < built:
+                continue  # a kept database already holds more history than this size
+            build_seconds = grow_history(url, built, size, pool) if size > built else 0.0
             built = size
             history = history_signatures(url)
             methods = {"postgres": lambda: measure_postgres(url),
@@ -310,11 +321,18 @@ def main(argv=None) -> int:
     parser.add_argument("--naive-max-pairs", type=int, default=NAIVE_MAX_PAIRS)
     parser.add_argument("--db", default="bantin_bench_dedup")
     parser.add_argument("--keep", action="store_true", help="leave the benchmark database for inspection")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the history a --keep run left in --db, growing it only where a size needs")
     parser.add_argument("--write", action="store_true", help="rewrite the dedup-scale section of docs/benchmarks.md")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     command = ".venv/bin/python -m bench.dedup.scale " + " ".join(argv if argv is not None else sys.argv[1:])
-    url = bench_database(args.db)
+    if args.reuse:
+        from bantin.db import server_url, with_database
+
+        url = with_database(server_url(), args.db)
+    else:
+        url = bench_database(args.db)
     import psycopg2
 
     with psycopg2.connect(url) as conn, conn.cursor() as cur:

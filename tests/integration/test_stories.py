@@ -144,3 +144,57 @@ def test_reloading_a_run_changes_nothing(fresh_db):
     stage_and_load(fresh_db, "r2", batch)       # an overlapping run
     assert query(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1") == before
     assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]
+
+
+def test_band_index_found_empty_is_rebuilt_before_clustering(fresh_db):
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
+    # What PostgreSQL leaves of the unlogged index after a crash.
+    conn = psycopg2.connect(fresh_db)
+    with conn, conn.cursor() as cur:
+        cur.execute("TRUNCATE core.article_bands")
+    conn.close()
+    stage_and_load(fresh_db, "r2", [("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
+                                                       reprint_of(VNE["body"])))])
+    assert query(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]
+
+
+def test_a_new_version_is_rekeyed_and_keeps_its_story(fresh_db):
+    url = "https://vnexpress.net/goc-1000001.html"
+    stage_and_load(fresh_db, "r1", [("vnexpress", article(url, VNE["body"]))])
+    (story,) = query(fresh_db, "SELECT story_id FROM api.articles")[0]
+    stage_and_load(fresh_db, "r2", [("vnexpress", article(url, OTHER["body"]))])  # the page was rewritten
+    assert query(fresh_db, "SELECT story_id, relation FROM api.articles") == [(story, "original")]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(32,)]
+    # Its keys follow the new text: a reprint of the new text joins it, one of the old text does not.
+    stage_and_load(fresh_db, "r3", [
+        ("dantri", article("https://dantri.com.vn/xa-hoi/ban-sao-20260307100000000.htm", reprint_of(OTHER["body"]))),
+        ("tuoitre", article("https://tuoitre.vn/ban-cu-2026030710000000.htm", reprint_of(VNE["body"]))),
+    ])
+    got = dict(query(fresh_db, "SELECT source, story_id FROM api.articles"))
+    assert got["dantri"] == story and got["tuoitre"] != story
+
+
+def test_rekey_signs_and_clusters_articles_stored_before_signatures(fresh_db, monkeypatch, capsys):
+    from bantin.cli import main
+
+    stage_and_load(fresh_db, "r1", [
+        ("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
+                           reprint_of(VNE["body"]), "2026-03-07T09:00:00+07:00")),
+    ])
+    # A warehouse migrated through 0003: every stored article alone in its story, none signed.
+    conn = psycopg2.connect(fresh_db)
+    with conn, conn.cursor() as cur:
+        cur.execute("TRUNCATE core.article_bands, core.article_signatures")
+        cur.execute("UPDATE core.articles SET story_id = nextval('core.story_id_seq'), relation = 'original'")
+    conn.close()
+    assert query(fresh_db, "SELECT count(*) FROM api.stories") == [(2,)]
+    monkeypatch.setenv("BANTIN_DATABASE_URL", fresh_db)
+    assert main(["db", "rekey"]) == 0
+    assert "2 of 2 unsigned articles signed" in capsys.readouterr().out
+    assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories") == [("vnexpress", 2)]
+    assert query(fresh_db, "SELECT source, relation FROM api.articles ORDER BY 1") == [
+        ("dantri", "reprint"), ("vnexpress", "original")]
+    assert main(["db", "rekey"]) == 0  # nothing left to sign
+    assert "0 of 0 unsigned articles signed" in capsys.readouterr().out

@@ -1,0 +1,25 @@
+"""Band keys: 32-bit keys with the band folded in, in an unlogged table rebuilt from the signatures.
+
+Revision ID: 0004
+Revises: 0003
+"""
+from bantin.migrate import execute_sql_beside
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    from alembic import op
+
+    from transforms.stories import rebuild_bands
+
+    execute_sql_beside(__file__)
+    # The old keys cannot be converted, only recomputed from the stored signatures.
+    rebuild_bands(op.get_bind().connection.dbapi_connection)
+
+
+def downgrade() -> None:
+    raise NotImplementedError("forward-only: restore from backup instead")
