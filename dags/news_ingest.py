@@ -18,8 +18,9 @@ Then `clean` → `dedupe` → `load` → `check` → `purge_raw`.
 
 **What it writes.** `raw.pages`, `raw.fetch_failures`, `raw.crawls` (crawl tasks);
 `staging.articles` and `core.rejects` (clean); `staging.articles.action` (dedupe);
-`core.articles` + `core.article_versions` (load); `core.run_source_stats` (check).
-Consumers read the `api.*` views (`api.articles`, `api.run_stats`). `purge_raw` deletes raw pages older than
+`core.articles` + `core.article_versions`, story ids and `core.article_signatures`/`core.article_bands`
+(load); `core.run_source_stats` (check). Consumers read the `api.*` views (`api.articles`, `api.stories`,
+`api.run_stats`). `purge_raw` deletes raw pages older than
 `BANTIN_RAW_RETENTION_DAYS` (default 30) and runs only after the checks pass.
 Every task is idempotent for its run: re-running a run replaces its own rows, and loads upsert on the
 canonical URL, so clearing and re-running never duplicates articles.
@@ -44,6 +45,9 @@ backfill as polite as the hourly runs.
   source's `crawlers/sources/<name>/profile.yaml` needs new selectors: fix it, then `bantin reprocess
   --run-id <run_id>` and clear `check`.
 - `clean` / `dedupe` / `load`: a bug or a database problem; they are safe to clear and re-run.
+- Stories: loads cluster under one advisory lock, so a `load` waiting on another run's `load` is normal. After
+  a database crash the unlogged band index is empty; the next `load` rebuilds it from the signatures (its log
+  says so) before clustering. Articles stored before story clustering existed: `bantin db rekey`.
 """
 
 

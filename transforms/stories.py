@@ -89,8 +89,9 @@ JOIN core.article_signatures AS g ON g.article_id = c.article_id
 
 # Every statement of the story stage meets a batch-sized set of rows in archive-sized tables, and the batch's
 # rows were written moments ago, so the planner's statistics know nothing of them. Left to itself it guesses,
-# and a wrong guess hash- or merge-joins against a full scan of core.articles or of the band index: cost
-# growing with the archive (60 s at 100k articles in bench/dedup/scale.py, against 8 s with index probes).
+# and a wrong guess joins against a full scan of core.articles or of the band index, a cost growing with the
+# archive: finding a 10,000-article batch's members once took 28 s against a 10k history (bench/dedup/scale.py),
+# the whole stage takes 3 s with index probes.
 # Nested loops over the indexes make every statement cost what the batch costs.
 _INDEX_PROBES_ONLY = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
 _PLANNER_DEFAULTS = "SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on"
@@ -147,18 +148,21 @@ def _ensure_band_index(cur) -> None:
 
 
 def _rekey_updated(cur, run_id: str) -> int:
-    """Updated articles keep their story; only their keys follow the new text."""
-    cur.execute(_UPDATED_SQL, (run_id,))
-    updated = cur.fetchall()
-    if not updated:
-        return 0
-    old = [(aid, key) for aid, _, _, _, raw in updated if raw is not None
-           for key in minhash.bands(minhash.from_bytes(raw))]
-    cur.execute("""DELETE FROM core.article_bands AS b USING unnest(%s::integer[], %s::integer[]) AS o (k, a)
-                   WHERE b.band_key = o.k AND b.article_id = o.a""", ([k for _, k in old], [a for a, _ in old]))
-    cur.execute("DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", ([r[0] for r in updated],))
-    _index(cur, _members([r[:4] for r in updated if r[3] is not None]))
-    return len(updated)
+    """Updated articles keep their story; only their keys follow the new text. Returns how many."""
+    total = 0
+    with cur.connection.cursor(name="story_updates") as updates:
+        updates.execute(_UPDATED_SQL, (run_id,))
+        while rows := updates.fetchmany(CHUNK):
+            old = [(aid, key) for aid, _, _, _, raw in rows if raw is not None
+                   for key in minhash.bands(minhash.from_bytes(raw))]
+            cur.execute("""DELETE FROM core.article_bands AS b
+                           USING unnest(%s::integer[], %s::integer[]) AS o (k, a)
+                           WHERE b.band_key = o.k AND b.article_id = o.a""",
+                        ([k for _, k in old], [a for a, _ in old]))
+            cur.execute("DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", ([r[0] for r in rows],))
+            _index(cur, _members([r[:4] for r in rows if r[3] is not None]))
+            total += len(rows)
+    return total
 
 
 def _cluster(cur, batch: list[Member]) -> int:
@@ -184,7 +188,7 @@ def assign_stories(cur, run_id: str) -> dict:
     _ensure_band_index(cur)
     cur.execute(_INDEX_PROBES_ONLY)
     try:
-        _rekey_updated(cur, run_id)
+        rekeyed = _rekey_updated(cur, run_id)
         signed = joined = 0
         # A server-side cursor: the run's members arrive CHUNK at a time, in publication order.
         with cur.connection.cursor(name="story_members") as members:
@@ -195,7 +199,7 @@ def assign_stories(cur, run_id: str) -> dict:
                 signed += len(batch)
     finally:
         cur.execute(_PLANNER_DEFAULTS)
-    return {"signed": signed, "joined": joined}
+    return {"signed": signed, "joined": joined, "rekeyed": rekeyed}
 
 
 # Articles without a signature, oldest first: those stored before signatures existed (migration 0003), and

@@ -54,6 +54,8 @@ class PeakRSS:
 def machine(cur) -> str:
     cur.execute("SHOW server_version")
     pg = cur.fetchone()[0].split()[0]
+    cur.execute("SHOW shared_buffers")
+    pg += f" (shared_buffers {cur.fetchone()[0]})"
     with open("/proc/meminfo") as fh:
         ram = int(fh.readline().split()[1]) / 1024 ** 2
     return (f"{os.cpu_count()} CPUs (`nproc`), {ram:.0f} GB RAM, {platform.machine()}, "

@@ -276,8 +276,8 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         "`work_mem` per query).", "",
         f"Corpus: `bench/dedup/corpus.py`, 30% reprints, each within a day ({corpus.REPRINT_WINDOW} articles) of "
         "its original. The batch reprints the last day of the smallest history, so every history holds the same "
-        "stories to match (the larger ones also hold that day's reprints published the day after). Medians of {repeats} repeats, methods rotated per repeat; "
-        "Postgres rolls each repeat back.", "",
+        "stories to match (the larger ones also hold that day's reprints published the day after). "
+        f"Medians of {repeats} repeats, methods rotated per repeat; Postgres rolls each repeat back.", "",
         "| history | method | median s | min–max s | peak RSS added | batch articles joined | history build |",
         "|---|---|---|---|---|---|---|",
     ]

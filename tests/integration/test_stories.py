@@ -198,3 +198,18 @@ def test_rekey_signs_and_clusters_articles_stored_before_signatures(fresh_db, mo
         ("dantri", "reprint"), ("vnexpress", "original")]
     assert main(["db", "rekey"]) == 0  # nothing left to sign
     assert "0 of 0 unsigned articles signed" in capsys.readouterr().out
+
+
+def test_members_in_later_rounds_find_those_of_earlier_rounds(fresh_db, monkeypatch):
+    from transforms import stories
+
+    monkeypatch.setattr(stories, "CHUNK", 1)  # every member its own round
+    stage_and_load(fresh_db, "r1", [
+        ("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
+                           reprint_of(VNE["body"]), "2026-03-07T09:00:00+07:00")),
+        ("vnexpress", article("https://vnexpress.net/dang-lai-1000002.html", VNE["body"], "2026-03-07T10:00:00+07:00")),
+    ])
+    assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories") == [("vnexpress", 3)]
+    assert sorted(r[0] for r in query(fresh_db, "SELECT relation FROM api.articles")) == ["original", "repost",
+                                                                                        "reprint"]
