@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import struct
 
@@ -36,18 +37,44 @@ MIN_SYLLABLES = 50
 # sometimes never compared (none of the 210 on the pair set; the measured recall counts such misses). 64 bands
 # of 2 would compare it, but would make candidates of 93% of pairs at s=0.2 and 2.5% at s=0.02, with twice
 # the index rows: a million-article history cannot afford that.
-BANDS, ROWS = 32, 4
+# Override with BANTIN_STORY_BANDS=<bands>x<rows> (their product must stay NUM_PERM); the band index records
+# the layout it was built with and is rebuilt by the next load when the setting changes.
+DEFAULT_LAYOUT = "32x4"
 # Verified pairs at or above this estimated Jaccard are one story. Measured on the labelled pair set with
 # 7-syllable shingles: reprints with one edit (a new lead, a cut or added paragraph, a byline, boilerplate)
 # sit at 0.58 and above, two or three edits on a short body go down to 0.44; templated lottery results reach
 # 0.41 and, on a few of 40 regenerated sets, a price table or a same-beat report reaches 0.5. 0.45 gives recall
 # 0.986 here, but over the 40 sets 9 false positives (33 sets meet every target, against 37 at 0.5); 0.55
 # costs recall (0.943).
-THRESHOLD = 0.5
+# Override with BANTIN_STORY_THRESHOLD; it only changes decisions made from then on.
+DEFAULT_THRESHOLD = 0.5
 
 _SYLLABLE = re.compile(r"\w+")
 
-assert BANDS * ROWS == NUM_PERM
+
+def _layout(text: str) -> tuple[int, int]:
+    try:
+        bands, rows = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise ValueError(f"BANTIN_STORY_BANDS={text!r}: expected <bands>x<rows>, e.g. {DEFAULT_LAYOUT}") from None
+    if bands < 1 or rows < 1 or bands * rows != NUM_PERM:
+        raise ValueError(f"BANTIN_STORY_BANDS={text!r}: bands x rows must be {NUM_PERM} (the signature length)")
+    return bands, rows
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise ValueError(f"BANTIN_STORY_THRESHOLD={text!r}: expected an estimated Jaccard in (0, 1]")
+    return value
+
+
+BANDS, ROWS = _layout(os.environ.get("BANTIN_STORY_BANDS", DEFAULT_LAYOUT))
+LAYOUT = f"{BANDS}x{ROWS}"
+THRESHOLD = _threshold(os.environ.get("BANTIN_STORY_THRESHOLD", str(DEFAULT_THRESHOLD)))
 
 
 def syllables(body: str) -> list[str]:

@@ -124,26 +124,38 @@ def _index(cur, members: list[Member]) -> None:
 
 def rebuild_bands(conn) -> int:
     """Recompute the whole band index from core.article_signatures; returns the articles indexed. The index is
-    derived (and unlogged): this is its recovery after a crash, and the migration to a new key layout."""
+    derived (and unlogged): this is its recovery after a crash, and its migration to a new key layout. The
+    table's comment records the layout it was built with."""
+    from psycopg2 import sql
+
     with conn.cursor() as cur, conn.cursor(name="rebuild_bands") as signatures:
         cur.execute("TRUNCATE core.article_bands")
+        cur.execute(sql.SQL("COMMENT ON TABLE core.article_bands IS {}").format(sql.Literal(_layout_note())))
         signatures.itersize = CHUNK
         signatures.execute("SELECT article_id, minhash FROM core.article_signatures")
         total = 0
         while rows := signatures.fetchmany(CHUNK):
             _copy_bands(cur, ((aid, minhash.bands(minhash.from_bytes(raw))) for aid, raw in rows))
             total += len(rows)
-    log.info("band index rebuilt for %d signed articles", total)
+    log.info("band index rebuilt (%s) for %d signed articles", minhash.LAYOUT, total)
     return total
 
 
+def _layout_note() -> str:
+    return f"LSH bands x rows: {minhash.LAYOUT}"
+
+
 def _ensure_band_index(cur) -> None:
-    # An empty index beside stored signatures means PostgreSQL truncated the unlogged table (a crash, or a
-    # promoted replica): rebuild it before clustering, or this batch would find no stories at all.
-    cur.execute("SELECT NOT EXISTS (SELECT 1 FROM core.article_bands) "
-                "AND EXISTS (SELECT 1 FROM core.article_signatures)")
-    if cur.fetchone()[0]:
-        log.warning("core.article_bands is empty but signatures exist: rebuilding the band index")
+    """Rebuild the band index before clustering when it cannot be trusted: empty beside stored signatures
+    (PostgreSQL truncated the unlogged table after a crash, or on a promoted replica), or built with another
+    bands x rows layout (BANTIN_STORY_BANDS changed). Either way this batch would miss its stories."""
+    cur.execute("""SELECT obj_description('core.article_bands'::regclass, 'pg_class'),
+                          NOT EXISTS (SELECT 1 FROM core.article_bands)
+                          AND EXISTS (SELECT 1 FROM core.article_signatures)""")
+    note, lost = cur.fetchone()
+    if lost or note != _layout_note():
+        log.warning("core.article_bands is %s: rebuilding the band index",
+                    "empty but signatures exist" if lost else f"'{note}', not '{_layout_note()}'")
         rebuild_bands(cur.connection)
 
 

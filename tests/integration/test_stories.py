@@ -3,6 +3,7 @@ loads neither split a story nor insert an article twice, and short texts are nev
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -213,3 +214,31 @@ def test_members_in_later_rounds_find_those_of_earlier_rounds(fresh_db, monkeypa
     assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories") == [("vnexpress", 3)]
     assert sorted(r[0] for r in query(fresh_db, "SELECT relation FROM api.articles")) == ["original", "repost",
                                                                                         "reprint"]
+
+
+def test_a_changed_band_layout_rebuilds_the_index(fresh_db, monkeypatch):
+    from transforms import minhash
+
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
+    # What BANTIN_STORY_BANDS=64x2 sets at import.
+    monkeypatch.setattr(minhash, "BANDS", 64)
+    monkeypatch.setattr(minhash, "ROWS", 2)
+    monkeypatch.setattr(minhash, "LAYOUT", "64x2")
+    monkeypatch.setattr(minhash, "_PERSON", [f"bantin-band-{band:02d}".encode() for band in range(64)])
+    stage_and_load(fresh_db, "r2", [("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
+                                                       reprint_of(VNE["body"])))])
+    assert query(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 64,)]
+    assert query(fresh_db, "SELECT obj_description('core.article_bands'::regclass, 'pg_class')") == [
+        ("LSH bands x rows: 64x2",)]
+
+
+@pytest.mark.parametrize(("name", "value"), [("BANTIN_STORY_BANDS", "30x4"), ("BANTIN_STORY_BANDS", "many"),
+                                             ("BANTIN_STORY_THRESHOLD", "1.5"), ("BANTIN_STORY_THRESHOLD", "half")])
+def test_a_bad_story_setting_is_refused_with_its_name(name, value):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", "import transforms.minhash"], capture_output=True, text=True,
+                          cwd=REPO, env={**os.environ, name: value})
+    assert proc.returncode != 0 and f"{name}={value!r}" in proc.stderr
