@@ -217,10 +217,19 @@ def assign_stories(cur, run_id: str) -> dict:
 # Articles without a signature, oldest first: those stored before signatures existed (migration 0003), and
 # texts too short to sign, which are read and skipped again each time (a rekey is a rare, manual step).
 _UNSIGNED_SQL = """
-SELECT a.article_id, a.source, a.story_id, a.body
+SELECT a.article_id
 FROM core.articles AS a
 WHERE NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
 ORDER BY a.published_at ASC NULLS LAST, a.article_id
+"""
+
+# Read under the lock: a load that committed since the list was read may have signed one of them (a new
+# version of an old article is re-keyed by the load that stores it).
+_UNSIGNED_ROWS_SQL = """
+SELECT a.article_id, a.source, a.story_id, a.body
+FROM core.articles AS a
+WHERE a.article_id = ANY(%s)
+  AND NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
 """
 
 
@@ -234,33 +243,26 @@ def rekey(db_url: str) -> dict:
     conn = psycopg2.connect(db_url)
     counts = {"read": 0, "signed": 0, "joined": 0}
     try:
-        # WITH HOLD: the list of unsigned articles outlives each round's commit.
+        # WITH HOLD: the list (ids only) outlives each round's commit.
         with conn.cursor(name="unsigned", withhold=True) as unsigned:
             unsigned.execute(_UNSIGNED_SQL)
             conn.commit()
-            while rows := unsigned.fetchmany(CHUNK):
-                batch = []
-                for article_id, source, story_id, body in rows:
-                    sig = minhash.signature(body or "")
-                    if sig is not None:
-                        batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
+            while ids := [r[0] for r in unsigned.fetchmany(CHUNK)]:
                 with conn, conn.cursor() as cur:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
                     _ensure_band_index(cur)
                     cur.execute(_INDEX_PROBES_ONLY)
-                    counts["joined"] += _cluster(cur, _current(cur, batch))
-                counts["read"] += len(rows)
+                    cur.execute(_UNSIGNED_ROWS_SQL, (ids,))
+                    rows = {r[0]: r for r in cur.fetchall()}
+                    batch = []
+                    for article_id in ids:  # publication order, as listed
+                        if article_id in rows and (sig := minhash.signature(rows[article_id][3] or "")) is not None:
+                            batch.append(Member(article_id, rows[article_id][1], rows[article_id][2], sig,
+                                                minhash.bands(sig)))
+                    counts["joined"] += _cluster(cur, batch)
+                counts["read"] += len(ids)
                 counts["signed"] += len(batch)
     finally:
         conn.close()
     log.info("rekey: %s", counts)
     return counts
-
-
-def _current(cur, batch: list[Member]) -> list[Member]:
-    """The members still unsigned: a load that committed since the list was read may have signed one (a new
-    version of an old article is re-keyed by the load that stores it)."""
-    cur.execute("SELECT article_id FROM core.article_signatures WHERE article_id = ANY(%s)",
-                ([m.article_id for m in batch],))
-    done = {r[0] for r in cur.fetchall()}
-    return [m for m in batch if m.article_id not in done]
