@@ -19,4 +19,9 @@ def body_key(body: str) -> str:
 
 
 def body_hash(body: str) -> str:
-    return hashlib.sha256(body_key(body).encode("utf-8")).hexdigest()
+    return key_hash(body_key(body))
+
+
+def key_hash(key: str) -> str:
+    """body_hash from a body_key already computed (normalising is the expensive part)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()

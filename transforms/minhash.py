@@ -90,7 +90,12 @@ def _permutations():
 
 def signature(body: str) -> np.ndarray | None:
     """The MinHash signature (NUM_PERM uint32 values) of the body, or None when it is too short to judge."""
-    words = syllables(body)
+    return signature_of_key(body_key(body))
+
+
+def signature_of_key(key: str) -> np.ndarray | None:
+    """`signature` from a body_key already computed (normalising costs as much as hashing the shingles)."""
+    words = _SYLLABLE.findall(key)
     if len(words) < MIN_SYLLABLES:
         return None
     shingles = {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}

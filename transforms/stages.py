@@ -36,16 +36,17 @@ def _connect(db_url: str):
 
 def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
     from transforms import minhash
-    from transforms.dedup import body_hash
+    from transforms.dedup import body_key, key_hash
 
-    sig = minhash.signature(article["body"])
+    key = body_key(article["body"])  # normalised once: the hash and the signature both read it
+    sig = minhash.signature_of_key(key)
 
     return (
         run_id, page["page_id"], page["source"], page["url"], article["canonical_url"] or page["url"],
         article["title"], article["sapo"], article["dateline"], article["body"], article["authors"],
         article["published_at"], article.get("published_at_raw"), article["modified_at"], article.get("seen_at"),
         article["section"], article["tags"], article["image_url"], article["language"], article["captions"],
-        json.dumps(article["extracted_by"], ensure_ascii=False), body_hash(article["body"]), page["fetched_at"],
+        json.dumps(article["extracted_by"], ensure_ascii=False), key_hash(key), page["fetched_at"],
         None if sig is None else minhash.to_bytes(sig),
     )
 

@@ -199,18 +199,17 @@ def assign_stories(cur, run_id: str) -> dict:
     after the inserts, holding STORY_LOCK. Streams the run in rounds of CHUNK members."""
     _ensure_band_index(cur)
     cur.execute(_INDEX_PROBES_ONLY)
-    try:
-        rekeyed = _rekey_updated(cur, run_id)
-        signed = joined = 0
-        # A server-side cursor: the run's members arrive CHUNK at a time, in publication order.
-        with cur.connection.cursor(name="story_members") as members:
-            members.execute(_NEW_MEMBERS_SQL, (run_id,))
-            while rows := members.fetchmany(CHUNK):
-                batch = _members(rows)
-                joined += _cluster(cur, batch)
-                signed += len(batch)
-    finally:
-        cur.execute(_PLANNER_DEFAULTS)
+    rekeyed = _rekey_updated(cur, run_id)
+    signed = joined = 0
+    # A server-side cursor: the run's members arrive CHUNK at a time, in publication order.
+    with cur.connection.cursor(name="story_members") as members:
+        members.execute(_NEW_MEMBERS_SQL, (run_id,))
+        while rows := members.fetchmany(CHUNK):
+            batch = _members(rows)
+            joined += _cluster(cur, batch)
+            signed += len(batch)
+    # Not in a `finally`: after an error the transaction is aborted (and rolled back, settings with it).
+    cur.execute(_PLANNER_DEFAULTS)
     return {"signed": signed, "joined": joined, "rekeyed": rekeyed}
 
 

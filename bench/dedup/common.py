@@ -79,6 +79,13 @@ def write_section(marker: str, body: str) -> None:
         fh.write(text)
 
 
+def publish(marker: str, text: str, write: bool) -> None:
+    """Print a benchmark's section and, with --write, put it in docs/benchmarks.md."""
+    print(text, flush=True)
+    if write:
+        write_section(marker, text)
+
+
 def mb(n: float) -> str:
     return f"{n / 2 ** 20:.0f} MB"
 

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta, timezone
 
 from bantin.db import drop_database
 from bench.dedup import corpus
-from bench.dedup.common import bench_database, copy_line, machine, mb, write_section
+from bench.dedup.common import bench_database, copy_line, machine, mb, publish
 
 RUN_ID = "bench-load"
 PAGES_RUN = "bench-load-pages"  # + the page count
@@ -287,10 +287,7 @@ def main(argv=None) -> int:
         for n in [None] + pages:
             if n:
                 rss += transform_rss(url, n)
-            text = render(command, facts, args.rows, args.repeats, tput, rss, pages)
-            print(text, flush=True)
-            if args.write:
-                write_section("load", text)
+            publish("load", render(command, facts, args.rows, args.repeats, tput, rss, pages), args.write)
     finally:
         if not args.keep:
             drop_database(args.db)

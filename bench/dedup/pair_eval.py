@@ -136,12 +136,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.dedup.pair_eval", description=__doc__.split("\n")[0])
     parser.add_argument("--write", action="store_true", help="replace the dedup-pairs section of docs/benchmarks.md")
     args = parser.parse_args(argv)
-    text = section(score(pair_set()))
-    print(text)
-    if args.write:
-        from bench.dedup.common import write_section
+    from bench.dedup.common import publish
 
-        write_section(MARKER, text)
+    publish(MARKER, section(score(pair_set())), args.write)
 
 
 if __name__ == "__main__":

@@ -42,3 +42,15 @@ def test_decide_joins_the_oldest_story_and_names_the_relation():
 def test_decide_leaves_unrelated_articles_alone():
     other = " ".join(f"đoạn {i} nói về chuyện khác hẳn của ngày {i % 28 + 1} tháng ba" for i in range(40))
     assert decide([member(2, "dantri", 20, other)], [member(1, "vnexpress", 10, BODY)]) == {}
+
+
+def test_staging_row_normalises_once_and_keeps_both_keys():
+    from transforms.dedup import body_hash
+    from transforms.stages import _STAGING_COLUMNS, _staging_row
+
+    article = json.loads(next((REPO / "crawlers/sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))
+    row = dict(zip(_STAGING_COLUMNS.split(", "), _staging_row(
+        "r1", {"page_id": 1, "source": "vnexpress", "url": article["url"], "fetched_at": None},
+        {**article, "canonical_url": article["url"]})))
+    assert row["body_hash"] == body_hash(BODY)
+    assert row["minhash"] == minhash.to_bytes(minhash.signature(BODY))
