@@ -54,3 +54,13 @@ def test_staging_row_normalises_once_and_keeps_both_keys():
         {**article, "canonical_url": article["url"]})))
     assert row["body_hash"] == body_hash(BODY)
     assert row["minhash"] == minhash.to_bytes(minhash.signature(BODY))
+
+
+def test_a_candidate_needs_only_the_keys_it_shares_with_the_batch():
+    # _CANDIDATES_SQL returns each history article with the batch keys it matched, not all 32.
+    cut = "\n\n".join(BODY.split("\n\n")[1:])
+    batch = [member(2, "dantri", 20, cut)]
+    full = member(1, "vnexpress", 10, BODY)
+    shared = Member(1, "vnexpress", 10, full.sig, [key for key in full.keys if key in set(batch[0].keys)])
+    assert 0 < len(shared.keys) < minhash.BANDS
+    assert decide(batch, [shared]) == decide(batch, [full]) == {2: (10, "reprint")}
