@@ -59,9 +59,9 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
 # more keys a pass holds, the more of them fall on the same leaf page, which is what keeps a million-article
 # index (84,000 leaf pages, too big for the CPU caches) nearly as cheap as a small one. A 10,000-article batch
 # against a 1M history (bench/dedup/scale.py): 3.6 s in rounds of 2,000, 3.4 s in one round of 10,000; against
-# 10k, 2.4 and 2.8 s. A round holds its members and their candidates in memory (a signature and 32 keys are
-# about 1.5 KB of Python objects each, and its sorted keys a few MB more), so a load's memory follows this,
-# not the run's size.
+# 10k, 2.4 and 2.8 s. A round holds its members, their candidates and its keys in memory, so a load's memory
+# follows this, not the run's size: load_run's peak RSS at 100,000 pages (bench/dedup/load.py) is 263 MB with
+# rounds of 10,000 and was 142 MB with 2,000, under the 300 MB the transform steps are held to.
 CHUNK = 10000
 
 # The run's new articles that carry a signature and are not indexed yet, oldest first. Staging says which
