@@ -56,8 +56,8 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
 
 
 # Members per round. A round's band keys are probed, then inserted, in one sorted pass over the band index; the
-# more keys a pass holds, the more of them fall on the same leaf page, which is what keeps a million-article
-# index (84,000 leaf pages, too big for the CPU caches) nearly as cheap as a small one. A 10,000-article batch
+# more keys a pass holds, the more of them fall on the same leaf page, which narrows the gap between a
+# million-article index (84,000 leaf pages, too big for the CPU caches) and a small one. A 10,000-article batch
 # against a 1M history (bench/dedup/scale.py): 3.6 s in rounds of 2,000, 3.4 s in one round of 10,000; against
 # 10k, 2.4 and 2.8 s. A round holds its members, their candidates and its keys in memory, so a load's memory
 # follows this, not the run's size: load_run's peak RSS at 100,000 pages (bench/dedup/load.py) is 263 MB with
