@@ -117,7 +117,11 @@ def from_bytes(raw: bytes) -> np.ndarray:
 # bigint), which keeps a million-article index (32M entries) in the buffer cache. The cost of 32 bits: a
 # batch key meets an unrelated history key by chance with probability 2^-32, so a 10,000-article batch against
 # a 1M history draws about 320,000 x 32M / 2^32 = 2,400 spurious candidates, each rejected by verification.
-_PERSON = [f"bantin-band-{band:02d}".encode() for band in range(BANDS)]
+def _persons(bands: int) -> list[bytes]:
+    return [f"bantin-band-{band:02d}".encode() for band in range(bands)]
+
+
+_PERSON = _persons(BANDS)
 
 
 def bands(sig: np.ndarray) -> list[int]:

@@ -140,7 +140,6 @@ def rebuild_bands(conn) -> int:
     with conn.cursor() as cur, conn.cursor(name="rebuild_bands") as signatures:
         cur.execute("TRUNCATE core.article_bands")
         cur.execute(sql.SQL("COMMENT ON TABLE core.article_bands IS {}").format(sql.Literal(_layout_note())))
-        signatures.itersize = CHUNK
         signatures.execute("SELECT article_id, minhash FROM core.article_signatures")
         total = 0
         while rows := signatures.fetchmany(CHUNK):
@@ -269,12 +268,12 @@ def rekey(db_url: str) -> dict:
                     _ensure_band_index(cur)
                     cur.execute(_INDEX_PROBES_ONLY)
                     cur.execute(_UNSIGNED_ROWS_SQL, (ids,))
-                    rows = {r[0]: r for r in cur.fetchall()}
+                    rows = {r[0]: r[1:] for r in cur.fetchall()}
                     batch = []
                     for article_id in ids:  # publication order, as listed
-                        if article_id in rows and (sig := minhash.signature(rows[article_id][3] or "")) is not None:
-                            batch.append(Member(article_id, rows[article_id][1], rows[article_id][2], sig,
-                                                minhash.bands(sig)))
+                        source, story_id, body = rows.get(article_id, (None, None, None))
+                        if (sig := minhash.signature(body or "")) is not None:
+                            batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
                     counts["joined"] += _cluster(cur, batch)
                 counts["read"] += len(ids)
                 counts["signed"] += len(batch)

@@ -224,7 +224,7 @@ def test_a_changed_band_layout_rebuilds_the_index(fresh_db, monkeypatch):
     monkeypatch.setattr(minhash, "BANDS", 64)
     monkeypatch.setattr(minhash, "ROWS", 2)
     monkeypatch.setattr(minhash, "LAYOUT", "64x2")
-    monkeypatch.setattr(minhash, "_PERSON", [f"bantin-band-{band:02d}".encode() for band in range(64)])
+    monkeypatch.setattr(minhash, "_PERSON", minhash._persons(64))
     stage_and_load(fresh_db, "r2", [("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
                                                        reprint_of(VNE["body"])))])
     assert query(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
