@@ -12,6 +12,8 @@ import os
 import re
 from datetime import datetime, timedelta
 
+from transforms.stories import DECISIONS, STORY_LOCK, assign_stories
+
 log = logging.getLogger(__name__)
 
 # A run rejecting more than this share of its attempts is failing, not unlucky: a normal hour loses a few
@@ -187,13 +189,25 @@ _ARTICLE_FIELDS = (
     "tags, image_url, language, captions, extracted_by, body_hash"
 )
 
+
+
+def _prefixed(alias: str, fields: str) -> str:
+    return ", ".join(f"{alias}.{f}" for f in fields.split(", "))
+
+
 _LOAD_SQL = [
-    # New articles. ON CONFLICT keeps a concurrent loader (a backfill overlapping a scheduled run) from
-    # inserting the same URL twice; the row it loses to is the same article.
-    f"""INSERT INTO core.articles (source, canonical_url, {_ARTICLE_FIELDS},
+    # New articles, with the ids and stories the story stage decided (transforms/stories.py; a text too short
+    # to sign has no decision and starts its own story). ON CONFLICT keeps a concurrent loader (a backfill
+    # overlapping a scheduled run) from inserting the same URL twice; the row it loses to is the same article.
+    f"""INSERT INTO core.articles (article_id, story_id, relation, source, canonical_url, {_ARTICLE_FIELDS},
                                    first_seen_at, last_seen_at, first_run_id, last_run_id)
-        SELECT source, canonical_url, {_ARTICLE_FIELDS}, fetched_at, fetched_at, run_id, run_id
-        FROM staging.articles WHERE run_id = %(run)s AND action = 'new'
+        SELECT coalesce(d.article_id, nextval(pg_get_serial_sequence('core.articles', 'article_id'))),
+               coalesce(d.story_id, nextval(pg_get_serial_sequence('core.articles', 'story_id'))),
+               coalesce(d.relation, 'original'),
+               s.source, s.canonical_url, {_prefixed("s", _ARTICLE_FIELDS)},
+               s.fetched_at, s.fetched_at, s.run_id, s.run_id
+        FROM staging.articles AS s LEFT JOIN {DECISIONS} AS d ON d.page_id = s.page_id
+        WHERE s.run_id = %(run)s AND s.action = 'new'
         ON CONFLICT (canonical_url) DO NOTHING""",
     # Updates: the replaced version goes to history first, then the row takes the new content. The content
     # guard makes a repeated load of the same staging rows (a cleared task) a no-op rather than a new version.
@@ -206,7 +220,7 @@ _LOAD_SQL = [
          AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)
        ON CONFLICT (article_id, version) DO NOTHING""",
     f"""UPDATE core.articles AS a
-        SET ({_ARTICLE_FIELDS}) = (s.{_ARTICLE_FIELDS.replace(', ', ', s.')}),
+        SET ({_ARTICLE_FIELDS}) = ({_prefixed("s", _ARTICLE_FIELDS)}),
             version = a.version + 1, last_seen_at = s.fetched_at, last_run_id = s.run_id
         FROM staging.articles AS s
         WHERE s.run_id = %(run)s AND s.action = 'updated' AND a.canonical_url = s.canonical_url
@@ -257,8 +271,6 @@ ON CONFLICT (run_id, source) DO UPDATE SET
 
 def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datetime) -> dict:
     """Upsert the run's decided articles into core and record its per-source stats, in one transaction."""
-    from transforms.stories import STORY_LOCK, assign_stories
-
     conn = _connect(db_url)
     try:
         with conn, conn.cursor() as cur:
@@ -266,9 +278,9 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
             # what a concurrent load committed before this one got the lock.
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
             params = {"run": run_id, "start": window_start, "end": window_end}
+            clusters = assign_stories(cur, run_id)  # first: the inserts take their stories from it
             for statement in _LOAD_SQL:
                 cur.execute(statement, params)
-            clusters = assign_stories(cur, run_id)
             cur.execute(_STATS_SQL, params)
             cur.execute(
                 """SELECT source, articles_new, articles_updated, articles_duplicate, rejected

@@ -64,17 +64,31 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
 # rounds of 10,000 and was 142 MB with 2,000, under the 300 MB the transform steps are held to.
 CHUNK = 10000
 
-# The run's new articles that carry a signature and are not indexed yet, oldest first. Staging says which
-# URLs were new; an article inserted by this load is the one of those URLs without a signature (a concurrent
-# loader that won the URL indexed its row before releasing the lock).
+# The run's new articles that carry a signature and are not stored yet, oldest first (ties: first seen). Staging
+# says which URLs were new when the run was deduped; a concurrent loader may have stored one since (it held
+# the lock before this one), and its row wins.
 _NEW_MEMBERS_SQL = """
-SELECT a.article_id, a.source, a.story_id, s.minhash
+SELECT s.page_id, s.source, s.minhash
 FROM staging.articles AS s
-JOIN core.articles AS a ON a.canonical_url = s.canonical_url
 WHERE s.run_id = %s AND s.action = 'new' AND s.minhash IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
-ORDER BY a.published_at ASC NULLS LAST, a.article_id
+  AND NOT EXISTS (SELECT 1 FROM core.articles AS a WHERE a.canonical_url = s.canonical_url)
+ORDER BY s.published_at ASC NULLS LAST, s.fetched_at, s.page_id
 """
+
+# The stories of the run's new articles, decided before they are inserted, so each row is written once with
+# its story: joining a story after the insert was an UPDATE that rewrote the row into all six indexes of
+# core.articles (0.4 s per 3,000 joins at a 10k history, 0.6 s at 1M). The insert reads its ids from here
+# (transforms/stages.py), and a later round reads its earlier rounds' stories from here.
+DECISIONS = "pg_temp.story_decisions"
+
+
+def open_decisions(cur) -> None:
+    """An empty DECISIONS table for this transaction (a staged page without a decision starts its own story)."""
+    cur.execute(f"""CREATE TEMP TABLE IF NOT EXISTS story_decisions (
+                        page_id bigint PRIMARY KEY, article_id bigint UNIQUE NOT NULL, source text NOT NULL,
+                        story_id bigint NOT NULL, relation text NOT NULL
+                    ) ON COMMIT DROP;
+                    TRUNCATE {DECISIONS}""")
 
 _UPDATED_SQL = """
 SELECT a.article_id, a.source, a.story_id, s.minhash, g.minhash
@@ -88,12 +102,14 @@ WHERE s.run_id = %s AND s.action = 'updated'
 # array key to the next instead of descending from the root for each, as a join on unnest() does.
 # Each candidate comes with the batch keys it shares: `decide` needs no others, so a candidate's 32 keys
 # are never recomputed (the ~2,400 chance candidates of a 1M history cost as much to re-key as to fetch).
-_CANDIDATES_SQL = """
-SELECT c.article_id, a.source, a.story_id, g.minhash, c.keys
+# A candidate from an earlier round of this load is indexed but not yet inserted: its story is in DECISIONS.
+_CANDIDATES_SQL = f"""
+SELECT c.article_id, coalesce(a.source, d.source), coalesce(a.story_id, d.story_id), g.minhash, c.keys
 FROM (SELECT b.article_id, array_agg(b.band_key) AS keys FROM core.article_bands AS b
       WHERE b.band_key = ANY(%s::integer[]) GROUP BY b.article_id) AS c
-JOIN core.articles AS a ON a.article_id = c.article_id
 JOIN core.article_signatures AS g ON g.article_id = c.article_id
+LEFT JOIN core.articles AS a ON a.article_id = c.article_id
+LEFT JOIN {DECISIONS} AS d ON d.article_id = c.article_id
 """
 
 # Every statement of the story stage meets a batch-sized set of rows in archive-sized tables, and the batch's
@@ -185,38 +201,58 @@ def _rekey_updated(cur, run_id: str) -> int:
     return total
 
 
-def _cluster(cur, batch: list[Member]) -> int:
-    """Join each member of one round to its story (see `decide`) and index it; returns how many joined.
-    Earlier rounds are already indexed, so a round finds them like any other history."""
+def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
+    """Join each member of one round to its story (see `decide`) and index it; returns the joins. Earlier
+    rounds are already indexed, so a round finds them like any other history."""
     keys = sorted({key for m in batch for key in m.keys})  # sorted: probes walk the index in order
     cur.execute(_CANDIDATES_SQL, (keys,))
     candidates = [Member(aid, source, story, minhash.from_bytes(raw), shared)
                   for aid, source, story, raw, shared in cur.fetchall()]
     joined = decide(batch, candidates)
-    if joined:
-        from psycopg2.extras import execute_values
-
-        execute_values(cur, """UPDATE core.articles AS a SET story_id = v.story_id, relation = v.relation
-                               FROM (VALUES %s) AS v (article_id, story_id, relation)
-                               WHERE a.article_id = v.article_id""",
-                       [(aid, story, relation) for aid, (story, relation) in joined.items()], page_size=CHUNK)
     _index(cur, batch)
-    return len(joined)
+    return joined
+
+
+def _allocate(cur, sequence: str, n: int) -> list[int]:
+    """n fresh values of a serial column's sequence, ascending."""
+    cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                ("core.articles", sequence, n))
+    return sorted(r[0] for r in cur.fetchall())
+
+
+def _new_round(cur, rows) -> list[Member]:
+    """The round's members, given the article and story ids their rows will be inserted with (in
+    publication order, as the rows come): a member that joins an older story gives its own story id up."""
+    article_ids = _allocate(cur, "article_id", len(rows))
+    story_ids = _allocate(cur, "story_id", len(rows))
+    out = []
+    for (_, source, raw), article_id, story_id in zip(rows, article_ids, story_ids):
+        sig = minhash.from_bytes(raw)
+        out.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
+    return out
 
 
 def assign_stories(cur, run_id: str) -> dict:
-    """Cluster the articles this run inserted; re-key the ones it updated. Call inside the load transaction,
-    after the inserts, holding STORY_LOCK. Streams the run in rounds of CHUNK members."""
+    """Decide the stories of the articles this run will insert, and index them; re-key the ones it updates.
+    Call inside the load transaction, holding STORY_LOCK, before the inserts: they take each new article's
+    ids from DECISIONS. Streams the run in rounds of CHUNK members."""
     _ensure_band_index(cur)
     cur.execute(_INDEX_PROBES_ONLY)
+    open_decisions(cur)
     rekeyed = _rekey_updated(cur, run_id)
     signed = joined = 0
     # A server-side cursor: the run's members arrive CHUNK at a time, in publication order.
     with cur.connection.cursor(name="story_members") as members:
         members.execute(_NEW_MEMBERS_SQL, (run_id,))
         while rows := members.fetchmany(CHUNK):
-            batch = _members(rows)
-            joined += _cluster(cur, batch)
+            batch = _new_round(cur, rows)
+            joins = _cluster(cur, batch)
+            decisions = io.StringIO("".join(
+                f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{joins.get(m.article_id, (0, 'original'))[1]}\n"
+                for (page_id, _, _), m in zip(rows, batch)))
+            cur.copy_expert(f"COPY {DECISIONS} (page_id, article_id, source, story_id, relation) FROM STDIN",
+                            decisions)
+            joined += len(joins)
             signed += len(batch)
     # Not in a `finally`: after an error the transaction is aborted (and rolled back, settings with it).
     cur.execute(_PLANNER_DEFAULTS)
@@ -267,6 +303,7 @@ def rekey(db_url: str) -> dict:
                     cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
                     _ensure_band_index(cur)
                     cur.execute(_INDEX_PROBES_ONLY)
+                    open_decisions(cur)  # stays empty: every member of a rekey round is stored already
                     cur.execute(_UNSIGNED_ROWS_SQL, (ids,))
                     rows = {r[0]: r[1:] for r in cur.fetchall()}
                     batch = []
@@ -274,7 +311,17 @@ def rekey(db_url: str) -> dict:
                         source, story_id, body = rows.get(article_id, (None, None, None))
                         if (sig := minhash.signature(body or "")) is not None:
                             batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
-                    counts["joined"] += _cluster(cur, batch)
+                    joins = _cluster(cur, batch)
+                    if joins:  # these rows are stored already: a join moves one into an older story
+                        from psycopg2.extras import execute_values
+
+                        execute_values(cur, """UPDATE core.articles AS a
+                                               SET story_id = v.story_id, relation = v.relation
+                                               FROM (VALUES %s) AS v (article_id, story_id, relation)
+                                               WHERE a.article_id = v.article_id""",
+                                       [(aid, story, relation) for aid, (story, relation) in joins.items()],
+                                       page_size=REKEY_CHUNK)
+                    counts["joined"] += len(joins)
                 counts["read"] += len(ids)
                 counts["signed"] += len(batch)
     finally:

@@ -4,9 +4,9 @@
 
 One history grows through the sizes in a dedicated database (`bantin_bench_dedup`, dropped at the end unless
 --keep); after each size, a fresh batch is deduped against it by each method, `--repeats` times, in a rotated
-order. The Postgres path is production's: the batch's new rows are inserted as `load_run` does, then the
-timed step is `transforms.stories.assign_stories` (new members, the one indexed candidate join on
-core.article_bands, verification by estimated Jaccard, story updates and the batch's own index rows); the
+order. The Postgres path is production's: the timed step is `transforms.stories.assign_stories`, which
+`load_run` calls before it inserts the batch (new members, their ids, the one indexed candidate join on
+core.article_bands, verification by estimated Jaccard, the decided stories and the batch's own index rows); the
 transaction is rolled back and the tables vacuumed, so every repeat and every method faces the same history.
 One untimed Postgres pass per size warms the cache first.
 """
@@ -166,14 +166,12 @@ def history_signatures(url: str) -> np.ndarray:
 def measure_postgres(url: str) -> dict:
     import psycopg2
 
-    from transforms.stages import _LOAD_SQL
     from transforms.stories import STORY_LOCK, assign_stories
 
     conn = psycopg2.connect(url)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
-            cur.execute(_LOAD_SQL[0], {"run": RUN_ID})  # the batch's rows, as load_run inserts them first
             with PeakRSS() as rss:
                 t0 = time.perf_counter()
                 out = assign_stories(cur, RUN_ID)

@@ -61,3 +61,20 @@ def test_scale_harness_runs_end_to_end(fresh_db):
         assert cur.fetchone()[0] == 32 * 150
     conn.close()
     assert "| 150 | postgres |" in scale.render(results, [60, 150], "cmd", "facts", 1)
+
+
+def test_load_harness_upsert_path_stores_every_row(fresh_db):
+    from bench.dedup import load
+
+    results = load.throughput(fresh_db, 20, repeats=1)
+    assert [r["present"] for r in results] == [0.0, 0.5]
+    assert all(r["upsert"] > 0 and r["copy"] > 0 for r in results), results
+    rows = load.staged_rows(20)
+    conn = psycopg2.connect(fresh_db)
+    with conn, conn.cursor() as cur:
+        load._reset(cur, rows[:10])
+    load.upsert_path(fresh_db, rows)
+    with conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*), count(DISTINCT article_id), count(DISTINCT story_id) FROM core.articles")
+        assert cur.fetchone() == (20, 20, 20), "10 seeded + 10 new; without the story stage each is its own story"
+    conn.close()

@@ -216,6 +216,22 @@ def test_members_in_later_rounds_find_those_of_earlier_rounds(fresh_db, monkeypa
                                                                                         "reprint"]
 
 
+def test_signatures_written_before_their_articles_are_checked_at_commit(fresh_db):
+    # The story stage indexes a round before load_run inserts its articles, with the ids it allocated.
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+                                    ("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
+                                                       reprint_of(VNE["body"])))])
+    assert query(fresh_db, """SELECT count(*), count(a.article_id) FROM core.article_signatures AS g
+                              LEFT JOIN core.articles AS a USING (article_id)""") == [(2, 2)]
+    # A signature whose article never arrives still fails: the reference is deferred, not dropped.
+    conn = psycopg2.connect(fresh_db)
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation):
+        with conn, conn.cursor() as cur:
+            cur.execute("""INSERT INTO core.article_signatures
+                           SELECT 1000000000, minhash FROM core.article_signatures LIMIT 1""")
+    conn.close()
+
+
 def test_a_changed_band_layout_rebuilds_the_index(fresh_db, monkeypatch):
     from transforms import minhash
 
