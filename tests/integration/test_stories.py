@@ -98,6 +98,22 @@ def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
     assert query(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(0,)]
 
 
+def test_a_long_text_one_outlet_serves_under_many_urls_is_a_template_not_a_story(fresh_db):
+    from transforms.stories import TEMPLATE_COPIES
+
+    # A page template long enough to sign (a placeholder or notice served for many article URLs), next to a
+    # genuine repost: the same outlet running one story twice.
+    template = " ".join([OTHER["body"]] * 2)
+    pages = [("dantri", article(f"https://dantri.com.vn/trang-2026030709000000{n}.htm", template))
+             for n in range(TEMPLATE_COPIES)]
+    stage_and_load(fresh_db, "r1", pages
+                   + [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+                      ("vnexpress", article("https://vnexpress.net/dang-lai-1000002.html", VNE["body"]))])
+    assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories ORDER BY 1, 2") == (
+        [("dantri", 1)] * TEMPLATE_COPIES + [("vnexpress", 2)])
+    assert query(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(2,)]
+
+
 @pytest.mark.parametrize("backfill_has_original", [False, True], ids=["disjoint-runs", "shared-article"])
 def test_concurrent_loads_do_not_split_a_story_or_duplicate_an_article(fresh_db, backfill_has_original):
     original = article("https://vnexpress.net/goc-1000001.html", VNE["body"])
@@ -178,24 +194,28 @@ def test_a_new_version_is_rekeyed_and_keeps_its_story(fresh_db):
 
 def test_rekey_signs_and_clusters_articles_stored_before_signatures(fresh_db, monkeypatch, capsys):
     from bantin.cli import main
+    from transforms.stories import TEMPLATE_COPIES
 
+    template = " ".join([OTHER["body"]] * 2)
     stage_and_load(fresh_db, "r1", [
         ("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
         ("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
                            reprint_of(VNE["body"]), "2026-03-07T09:00:00+07:00")),
-    ])
+    ] + [("tuoitre", article(f"https://tuoitre.vn/trang-2026030709000000{n}.htm", template))
+         for n in range(TEMPLATE_COPIES)])
     # A warehouse migrated through 0003: every stored article alone in its story, none signed.
     conn = psycopg2.connect(fresh_db)
     with conn, conn.cursor() as cur:
         cur.execute("TRUNCATE core.article_bands, core.article_signatures")
         cur.execute("UPDATE core.articles SET story_id = nextval('core.story_id_seq'), relation = 'original'")
     conn.close()
-    assert query(fresh_db, "SELECT count(*) FROM api.stories") == [(2,)]
+    assert query(fresh_db, "SELECT count(*) FROM api.stories") == [(2 + TEMPLATE_COPIES,)]
     monkeypatch.setenv("BANTIN_DATABASE_URL", fresh_db)
     assert main(["db", "rekey"]) == 0
-    assert "2 of 2 unsigned articles signed" in capsys.readouterr().out
-    assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories") == [("vnexpress", 2)]
-    assert query(fresh_db, "SELECT source, relation FROM api.articles ORDER BY 1") == [
+    assert "2 of 2 unsigned articles signed" in capsys.readouterr().out  # the template's copies stay out
+    assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories ORDER BY 1") == [
+        *[("tuoitre", 1)] * TEMPLATE_COPIES, ("vnexpress", 2)]
+    assert query(fresh_db, "SELECT source, relation FROM api.articles WHERE source <> 'tuoitre' ORDER BY 1") == [
         ("dantri", "reprint"), ("vnexpress", "original")]
     assert main(["db", "rekey"]) == 0  # nothing left to sign
     assert "0 of 0 unsigned articles signed" in capsys.readouterr().out
