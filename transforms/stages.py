@@ -190,7 +190,6 @@ _ARTICLE_FIELDS = (
 )
 
 
-
 def _prefixed(alias: str, fields: str) -> str:
     return ", ".join(f"{alias}.{f}" for f in fields.split(", "))
 

@@ -262,9 +262,9 @@ def assign_stories(cur, run_id: str) -> dict:
         while rows := members.fetchmany(CHUNK):
             batch = _new_round(cur, rows)
             joins = _cluster(cur, batch)
-            decisions = io.StringIO("".join(
-                f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{joins.get(m.article_id, (0, 'original'))[1]}\n"
-                for (page_id, _, _), m in zip(rows, batch)))
+            relations = (joins[m.article_id][1] if m.article_id in joins else "original" for m in batch)
+            decisions = io.StringIO("".join(f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{relation}\n"
+                                            for (page_id, _, _), m, relation in zip(rows, batch, relations)))
             cur.copy_expert(f"COPY {DECISIONS} (page_id, article_id, source, story_id, relation) FROM STDIN",
                             decisions)
             joined += len(joins)
@@ -282,8 +282,9 @@ _UNSIGNED_SQL = """
 SELECT a.article_id
 FROM core.articles AS a
 WHERE NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
-  AND (a.source, a.body_hash) NOT IN (SELECT source, body_hash FROM core.articles
-                                      GROUP BY source, body_hash HAVING count(*) >= %s)
+  AND NOT EXISTS (SELECT 1 FROM (SELECT source, body_hash FROM core.articles
+                                  GROUP BY source, body_hash HAVING count(*) >= %s) AS t
+                  WHERE t.source = a.source AND t.body_hash = a.body_hash)
 ORDER BY a.published_at ASC NULLS LAST, a.article_id
 """
 
