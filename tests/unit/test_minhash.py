@@ -64,3 +64,18 @@ def test_a_candidate_needs_only_the_keys_it_shares_with_the_batch():
     shared = Member(1, "vnexpress", 10, full.sig, [key for key in full.keys if key in set(batch[0].keys)])
     assert 0 < len(shared.keys) < minhash.BANDS
     assert decide(batch, [shared]) == decide(batch, [full]) == {2: (10, "reprint")}
+
+
+def test_the_load_statements_read_the_story_stages_decisions_without_importing_it():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from transforms import stages, stories
+
+    assert stages._DECISIONS == stories.DECISIONS
+    # Every step of a run imports transforms.stages; only load_run needs numpy and datasketch.
+    probe = "import sys, transforms.stages; print(sorted({'numpy', 'datasketch'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout
+    assert out == "[]\n"
