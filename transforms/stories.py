@@ -60,8 +60,8 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
 # million-article index (84,000 leaf pages, too big for the CPU caches) and a small one. A 10,000-article batch
 # against a 1M history (bench/dedup/scale.py): 3.6 s in rounds of 2,000, 3.4 s in one round of 10,000; against
 # 10k, 2.4 and 2.8 s. A round holds its members, their candidates and its keys in memory, so a load's memory
-# follows this, not the run's size: load_run's peak RSS at 100,000 pages (bench/dedup/load.py) is 263 MB with
-# rounds of 10,000 and was 142 MB with 2,000, under the 300 MB the transform steps are held to.
+# follows this, not the run's size: load_run's peak RSS at 100,000 pages (bench/dedup/load.py, docs/benchmarks.md)
+# is under the 300 MB the transform steps are held to with rounds of 10,000, and was 142 MB with 2,000.
 CHUNK = 10000
 
 # The run's new articles that carry a signature and are not stored yet, oldest first (ties: first seen). Staging
@@ -145,20 +145,27 @@ def _int_array(values: list[int]) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
+def _copy_text(lines) -> io.BytesIO:
+    """COPY input as bytes: a StringIO keeps its text at 4 bytes a character, and a round's band and signature
+    rows are 17 MB of text. With the probe keys not kept either (`_cluster`), the peak RSS a 10,000-article round
+    adds on bench/dedup/scale.py fell from 84 MB to 61 MB."""
+    return io.BytesIO("".join(lines).encode())
+
+
 def _copy_bands(cur, keyed) -> None:
     """COPY (article_id, keys) pairs into the band index: a batch writes BANDS rows per article (320,000 for
     10,000 articles), several times faster by COPY than by multi-row INSERTs. In key order, so the inserts walk
     the index once from left to right instead of jumping between random pages."""
     pairs = sorted((key, aid) for aid, keys in keyed for key in keys)
-    rows = io.StringIO("".join(f"{key}\t{aid}\n" for key, aid in pairs))
-    cur.copy_expert("COPY core.article_bands (band_key, article_id) FROM STDIN", rows)
+    cur.copy_expert("COPY core.article_bands (band_key, article_id) FROM STDIN",
+                    _copy_text(f"{key}\t{aid}\n" for key, aid in pairs))
 
 
 def _index(cur, members: list[Member]) -> None:
     """Store the members' signatures and band keys. The members are new to the index (their old keys were
     deleted, or they have none), so nothing can conflict."""
-    signatures = io.StringIO("".join(f"{m.article_id}\t\\\\x{minhash.to_bytes(m.sig).hex()}\n" for m in members))
-    cur.copy_expert("COPY core.article_signatures (article_id, minhash) FROM STDIN", signatures)
+    cur.copy_expert("COPY core.article_signatures (article_id, minhash) FROM STDIN",
+                    _copy_text(f"{m.article_id}\t\\\\x{minhash.to_bytes(m.sig).hex()}\n" for m in members))
     _copy_bands(cur, ((m.article_id, m.keys) for m in members))
 
 
@@ -219,8 +226,8 @@ def _rekey_updated(cur, run_id: str) -> int:
 def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
     """Join each member of one round to its story (see `decide`) and index it; returns the joins. Earlier
     rounds are already indexed, so a round finds them like any other history."""
-    keys = sorted({key for m in batch for key in m.keys})  # sorted: probes walk the index in order
-    cur.execute(_CANDIDATES_SQL, (_int_array(keys),))
+    # Sorted, so the probes walk the index in order; not kept, as the round's largest transient (~290,000 keys).
+    cur.execute(_CANDIDATES_SQL, (_int_array(sorted({key for m in batch for key in m.keys})),))
     candidates = [Member(aid, source, story, minhash.from_bytes(raw), shared)
                   for aid, source, story, raw, shared in cur.fetchall()]
     joined = decide(batch, candidates)
@@ -263,8 +270,8 @@ def assign_stories(cur, run_id: str) -> dict:
             batch = _new_round(cur, rows)
             joins = _cluster(cur, batch)
             relations = (joins[m.article_id][1] if m.article_id in joins else "original" for m in batch)
-            decisions = io.StringIO("".join(f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{relation}\n"
-                                            for (page_id, _, _), m, relation in zip(rows, batch, relations)))
+            decisions = _copy_text(f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{relation}\n"
+                                   for (page_id, _, _), m, relation in zip(rows, batch, relations))
             cur.copy_expert(f"COPY {DECISIONS} (page_id, article_id, source, story_id, relation) FROM STDIN",
                             decisions)
             joined += len(joins)
