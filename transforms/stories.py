@@ -235,23 +235,19 @@ def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
     return joined
 
 
-def _allocate(cur, sequence: str, n: int) -> list[int]:
-    """n fresh values of a serial column's sequence, ascending."""
-    cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                ("core.articles", sequence, n))
+def _allocate(cur, column: str, n: int) -> list[int]:
+    """n fresh values of a serial column of core.articles, ascending."""
+    cur.execute("SELECT nextval(pg_get_serial_sequence('core.articles', %s)) FROM generate_series(1, %s)",
+                (column, n))
     return sorted(r[0] for r in cur.fetchall())
 
 
 def _new_round(cur, rows) -> list[Member]:
     """The round's members, given the article and story ids their rows will be inserted with (in
     publication order, as the rows come): a member that joins an older story gives its own story id up."""
-    article_ids = _allocate(cur, "article_id", len(rows))
-    story_ids = _allocate(cur, "story_id", len(rows))
-    out = []
-    for (_, source, raw), article_id, story_id in zip(rows, article_ids, story_ids):
-        sig = minhash.from_bytes(raw)
-        out.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
-    return out
+    ids = zip(_allocate(cur, "article_id", len(rows)), _allocate(cur, "story_id", len(rows)))
+    return _members((article_id, source, story_id, raw)
+                    for (_, source, raw), (article_id, story_id) in zip(rows, ids))
 
 
 def assign_stories(cur, run_id: str) -> dict:
