@@ -67,16 +67,15 @@ CHUNK = 10000
 # The run's new articles that carry a signature and are not stored yet, oldest first (ties: first seen). Staging
 # says which URLs were new when the run was deduped; a concurrent loader may have stored one since (it held
 # the lock before this one), and its row wins. A text one outlet ran word for word under TEMPLATE_COPIES or
-# more new URLs of one run is left out: that is a page template (a placeholder, a paywall or error notice
+# more new URLs of one run is flagged and left out: that is a page template (a placeholder, a paywall or error notice
 # long enough to sign), not a story, and clustering it would make one giant story of unrelated pages.
 _NEW_MEMBERS_SQL = """
-SELECT page_id, source, minhash
+SELECT page_id, source, minhash, copies >= %(copies)s AS template
 FROM (SELECT s.page_id, s.source, s.minhash, s.published_at, s.fetched_at,
              count(*) OVER (PARTITION BY s.source, s.body_hash) AS copies
       FROM staging.articles AS s
       WHERE s.run_id = %(run)s AND s.action = 'new' AND s.minhash IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM core.articles AS a WHERE a.canonical_url = s.canonical_url)) AS s
-WHERE copies < %(copies)s
 ORDER BY published_at ASC NULLS LAST, fetched_at, page_id
 """
 
@@ -258,11 +257,14 @@ def assign_stories(cur, run_id: str) -> dict:
     cur.execute(_INDEX_PROBES_ONLY)
     open_decisions(cur)
     rekeyed = _rekey_updated(cur, run_id)
-    signed = joined = 0
+    signed = joined = templates = 0
     # A server-side cursor: the run's members arrive CHUNK at a time, in publication order.
     with cur.connection.cursor(name="story_members") as members:
         members.execute(_NEW_MEMBERS_SQL, {"run": run_id, "copies": TEMPLATE_COPIES})
         while rows := members.fetchmany(CHUNK):
+            templates += sum(1 for row in rows if row[3])
+            if not (rows := [row[:3] for row in rows if not row[3]]):
+                continue
             batch = _new_round(cur, rows)
             joins = _cluster(cur, batch)
             relations = (joins[m.article_id][1] if m.article_id in joins else "original" for m in batch)
@@ -274,7 +276,7 @@ def assign_stories(cur, run_id: str) -> dict:
             signed += len(batch)
     # Not in a `finally`: after an error the transaction is aborted (and rolled back, settings with it).
     cur.execute(_PLANNER_DEFAULTS)
-    return {"signed": signed, "joined": joined, "rekeyed": rekeyed}
+    return {"signed": signed, "joined": joined, "rekeyed": rekeyed, "templates": templates}
 
 
 # Articles without a signature, oldest first: those stored before signatures existed (migration 0003), and

@@ -3,6 +3,7 @@ loads neither split a story nor insert an article twice, and short texts are nev
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import time
@@ -98,9 +99,10 @@ def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
     assert query(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(0,)]
 
 
-def test_a_long_text_one_outlet_serves_under_many_urls_is_a_template_not_a_story(fresh_db):
+def test_a_long_text_one_outlet_serves_under_many_urls_is_a_template_not_a_story(fresh_db, caplog):
     from transforms.stories import TEMPLATE_COPIES
 
+    caplog.set_level(logging.INFO, logger="transforms.stages")
     # A page template long enough to sign (a placeholder or notice served for many article URLs), next to a
     # genuine repost: the same outlet running one story twice.
     template = " ".join([OTHER["body"]] * 2)
@@ -112,6 +114,8 @@ def test_a_long_text_one_outlet_serves_under_many_urls_is_a_template_not_a_story
     assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories ORDER BY 1, 2") == (
         [("dantri", 1)] * TEMPLATE_COPIES + [("vnexpress", 2)])
     assert query(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(2,)]
+    # The load's log says so, where a data engineer reads the task's output.
+    assert f"'signed': 2, 'joined': 1, 'rekeyed': 0, 'templates': {TEMPLATE_COPIES}" in caplog.text
 
 
 @pytest.mark.parametrize("backfill_has_original", [False, True], ids=["disjoint-runs", "shared-article"])
