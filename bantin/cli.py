@@ -33,8 +33,9 @@ def _cmd_db(args: argparse.Namespace) -> int:
         from transforms.stories import rekey
 
         counts = rekey(db.database_url())
-        print(f"rekey: {counts['signed']} of {counts['read']} unsigned articles signed "
-              f"({counts['read'] - counts['signed']} too short to sign); {counts['joined']} joined an older story")
+        short = counts["read"] - counts["signed"] - counts["templates"]
+        print(f"rekey: {counts['signed']} of {counts['read']} unsigned articles signed ({short} too short to sign, "
+              f"{counts['templates']} page templates); {counts['joined']} joined an older story")
     return 0
 
 

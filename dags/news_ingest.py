@@ -48,8 +48,9 @@ backfill as polite as the hourly runs.
 - Stories: loads cluster under one advisory lock, so a `load` waiting on another run's `load` is normal. After
   a database crash the unlogged band index is empty; the next `load` rebuilds it from the signatures (its log
   says so) before clustering. Articles stored before story clustering existed: `bantin db rekey`. The same text
-  from one outlet under 3 or more new URLs of a run is a page template (a placeholder or notice): each copy is
-  stored in a story of its own, never clustered; many of them point at a source serving a template page.
+  from one outlet under 3 or more new URLs (in one run, or one copy a run) is a page template (a placeholder or
+  notice): from the third copy on each is stored in a story of its own, never clustered, and the `load` log
+  counts them (`templates`); many of them point at a source serving a template page.
 """
 
 

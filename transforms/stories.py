@@ -25,6 +25,7 @@ class Member:
     story_id: int
     sig: np.ndarray
     keys: list[int]
+    template: bool = False
 
 
 def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, str]]:
@@ -33,7 +34,11 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
     `batch` is in publication order; each member is compared with history and with the batch members before
     it, through shared LSH band keys, and verified by estimated Jaccard. It joins the oldest matching story
     (the smallest id, so ids stay stable); the relation is `repost` when a matched member has the same source.
-    A history member needs only the keys it shares with the batch (a key carries its band number)."""
+    A history member needs only the keys it shares with the batch (a key carries its band number).
+
+    A member whose outlet already ran its exact text (the same signature) under TEMPLATE_COPIES - 1 other
+    URLs is a page template arriving one copy per run (see _NEW_MEMBERS_SQL for copies within one run): it is
+    marked, joins nothing and is left out of the index, so later copies keep meeting only the first ones."""
     index: dict[int, list[Member]] = defaultdict(list)
     for member in history:
         for key in member.keys:
@@ -45,6 +50,10 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
             for other in index[key]:
                 seen.setdefault(other.article_id, other)
         matches = [o for o in seen.values() if minhash.similarity(member.sig, o.sig) >= minhash.THRESHOLD]
+        copies = sum(1 for o in matches if o.source == member.source and np.array_equal(o.sig, member.sig))
+        if copies >= TEMPLATE_COPIES - 1:
+            member.template = True
+            continue
         if matches:
             story = min(o.story_id for o in matches)
             relation = "repost" if any(o.source == member.source for o in matches) else "reprint"
@@ -230,7 +239,7 @@ def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
     candidates = [Member(aid, source, story, minhash.from_bytes(raw), shared)
                   for aid, source, story, raw, shared in cur.fetchall()]
     joined = decide(batch, candidates)
-    _index(cur, batch)
+    _index(cur, [m for m in batch if not m.template])
     return joined
 
 
@@ -272,8 +281,8 @@ def assign_stories(cur, run_id: str) -> dict:
                                    for (page_id, _, _), m, relation in zip(rows, batch, relations))
             cur.copy_expert(f"COPY {DECISIONS} (page_id, article_id, source, story_id, relation) FROM STDIN",
                             decisions)
-            joined += len(joins)
-            signed += len(batch)
+            skipped = sum(m.template for m in batch)
+            joined, templates, signed = joined + len(joins), templates + skipped, signed + len(batch) - skipped
     # Not in a `finally`: after an error the transaction is aborted (and rolled back, settings with it).
     cur.execute(_PLANNER_DEFAULTS)
     return {"signed": signed, "joined": joined, "rekeyed": rekeyed, "templates": templates}
@@ -317,7 +326,7 @@ def rekey(db_url: str) -> dict:
     import psycopg2
 
     conn = psycopg2.connect(db_url)
-    counts = {"read": 0, "signed": 0, "joined": 0}
+    counts = {"read": 0, "signed": 0, "joined": 0, "templates": 0}
     try:
         # WITH HOLD: the list (ids only) outlives each round's commit.
         with conn.cursor(name="unsigned", withhold=True) as unsigned:
@@ -347,8 +356,9 @@ def rekey(db_url: str) -> dict:
                                        [(aid, story, relation) for aid, (story, relation) in joins.items()],
                                        page_size=REKEY_CHUNK)
                     counts["joined"] += len(joins)
+                    counts["templates"] += sum(m.template for m in batch)
                 counts["read"] += len(ids)
-                counts["signed"] += len(batch)
+                counts["signed"] += sum(not m.template for m in batch)
     finally:
         conn.close()
     log.info("rekey: %s", counts)

@@ -118,6 +118,21 @@ def test_a_long_text_one_outlet_serves_under_many_urls_is_a_template_not_a_story
     assert f"'signed': 2, 'joined': 1, 'rekeyed': 0, 'templates': {TEMPLATE_COPIES}" in caplog.text
 
 
+def test_a_template_arriving_one_copy_per_run_does_not_grow_a_story(fresh_db, caplog):
+    from transforms.stories import TEMPLATE_COPIES
+
+    caplog.set_level(logging.INFO, logger="transforms.stages")
+    template = " ".join([OTHER["body"]] * 2)
+    for n in range(TEMPLATE_COPIES + 1):  # hourly runs, each with one more copy
+        stage_and_load(fresh_db, f"r{n}", [("dantri", article(f"https://dantri.com.vn/trang-2026030709000000{n}.htm",
+                                                              template))])
+    # The first two are one story, as an honest repost would be; from the third on, each copy stands alone
+    # and is neither signed nor indexed, so no later copy meets more than the first two.
+    assert query(fresh_db, "SELECT member_count FROM api.stories ORDER BY 1") == [(1,), (1,), (TEMPLATE_COPIES - 1,)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(TEMPLATE_COPIES - 1,)]
+    assert caplog.text.count("'templates': 1") == 2
+
+
 @pytest.mark.parametrize("backfill_has_original", [False, True], ids=["disjoint-runs", "shared-article"])
 def test_concurrent_loads_do_not_split_a_story_or_duplicate_an_article(fresh_db, backfill_has_original):
     original = article("https://vnexpress.net/goc-1000001.html", VNE["body"])

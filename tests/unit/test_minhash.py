@@ -44,6 +44,17 @@ def test_decide_leaves_unrelated_articles_alone():
     assert decide([member(2, "dantri", 20, other)], [member(1, "vnexpress", 10, BODY)]) == {}
 
 
+def test_a_third_word_for_word_copy_from_one_outlet_is_a_template():
+    from transforms.stories import TEMPLATE_COPIES
+
+    # The first copies already stored (the second joined the first as a repost); one more arrives per run.
+    history = [member(n, "vnexpress", 10, BODY) for n in range(1, TEMPLATE_COPIES)]
+    batch = [member(10, "vnexpress", 30, BODY), member(11, "dantri", 40, BODY), member(12, "vnexpress", 50, BODY)]
+    # Another outlet running the text is a reprint as ever; the outlet's own later copies join nothing.
+    assert decide(batch, history) == {11: (10, "reprint")}
+    assert [m.template for m in batch] == [True, False, True]
+
+
 def test_staging_row_normalises_once_and_keeps_both_keys():
     from transforms.dedup import body_hash
     from transforms.stages import _STAGING_COLUMNS, _staging_row
