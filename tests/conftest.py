@@ -17,6 +17,16 @@ def pg_server_url() -> str:
 @pytest.fixture
 def fresh_db(pg_server_url):
     """A brand-new, fully migrated warehouse database; dropped afterwards."""
+    yield from _fresh_database(pg_server_url)
+
+
+@pytest.fixture
+def another_fresh_db(pg_server_url):
+    """A second one, for a test that needs two (the scale benchmark gives each history size its own)."""
+    yield from _fresh_database(pg_server_url)
+
+
+def _fresh_database(pg_server_url):
     from bantin import db
     from bantin.migrate import migrate
 

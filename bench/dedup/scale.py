@@ -2,13 +2,13 @@
 
     python -m bench.dedup.scale [--sizes 10000,100000,1000000] [--batch 10000] [--repeats 3] [--write]
 
-One history grows through the sizes in a dedicated database (`bantin_bench_dedup`, dropped at the end unless
---keep); after each size, a fresh batch is deduped against it by each method, `--repeats` times, in a rotated
-order. The Postgres path is production's: the timed step is `transforms.stories.assign_stories`, which
-`load_run` calls before it inserts the batch (new members, their ids, the one indexed candidate join on
-core.article_bands, verification by estimated Jaccard, the decided stories and the batch's own index rows); the
-transaction is rolled back and the tables vacuumed, so every repeat and every method faces the same history.
-One untimed Postgres pass per size warms the cache first.
+Each history size is built in its own database (`bantin_bench_dedup_<size>`, dropped at the end unless --keep),
+and the same fresh batch is staged in each. The Postgres path is production's: the timed step is
+`transforms.stories.assign_stories`, which `load_run` calls before it inserts the batch (new members, their ids,
+the one indexed candidate join on core.article_bands, verification by estimated Jaccard, the decided stories and
+the batch's own index rows); the transaction is rolled back and the tables vacuumed, so every repeat faces the
+same history. It is measured on every size in each repeat, in a rotated order, after one untimed pass per size
+to warm the cache; then datasketch and naive run against each size's history.
 """
 from __future__ import annotations
 
@@ -237,49 +237,55 @@ def measure_naive(history: np.ndarray, batch: np.ndarray) -> dict:
     return {"seconds": seconds, "rss": rss.delta, "joined": int(joined.sum())}
 
 
-def run(url: str, sizes: list[int], batch_size: int, repeats: int, naive_max_pairs: int = NAIVE_MAX_PAIRS,
+def run(urls: dict[int, str], batch_size: int, repeats: int, naive_max_pairs: int = NAIVE_MAX_PAIRS,
         report=None) -> list[dict]:
-    """Grow the history through `sizes` in the (migrated, empty) database at `url`; after each size, measure
-    each method `repeats` times. `report(results)` is called after each size, so early sizes are kept
-    even if a later one is cut short."""
-    results = []
+    """`urls` maps each history size to its own (migrated) database, empty or holding a kept history: grow each
+    history to its size, then measure each method `repeats` times. The Postgres path is measured on every
+    size in each repeat (sizes rotated), so the sizes it compares share the same minutes of a noisy machine
+    rather than being measured half an hour apart around a 1M build. `report(results)` is called after each
+    size's in-memory methods, so early sizes are kept even if a later one is cut short."""
+    sizes = sorted(urls)
+    builds = {}
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(2) as pool:  # the machine's 2 cores; signatures are the expensive part of building
-        batch = stage_batch(url, batch_size, sizes[0], pool)
-        built = history_size(url)
         for size in sizes:
-            if size < built:
-                continue  # a kept database already holds more history than this size
-            build_seconds = grow_history(url, built, size, pool) if size > built else 0.0
-            built = size
-            history = history_signatures(url)
-            methods = {"postgres": lambda: measure_postgres(url),
-                       "datasketch": lambda: measure_datasketch(history, batch)}
-            naive_skipped = len(history) * len(batch) > naive_max_pairs
-            if not naive_skipped:
-                methods["naive"] = lambda: measure_naive(history, batch)
-            # One untimed pass first: building the history (or the previous size's datasketch run) has cycled
-            # the buffer cache, while a scheduled load finds the index the previous hour's load left warm.
-            measure_postgres(url)
-            runs = {name: [] for name in methods}
-            names = list(methods)
-            for r in range(repeats):
-                for name in names[r % len(names):] + names[:r % len(names)]:  # rotate who runs first
-                    runs[name].append(methods[name]())
-            history = None  # free the history signatures before the next size is built
-            row = {"history": size, "batch": batch_size, "build_seconds": build_seconds,
-                   "naive_skipped": naive_skipped, "methods": {}}
-            for name, rs in runs.items():
-                row["methods"][name] = {
-                    "seconds": statistics.median(x["seconds"] for x in rs),
-                    "min": min(x["seconds"] for x in rs), "max": max(x["seconds"] for x in rs),
-                    "rss": statistics.median(x["rss"] for x in rs), "joined": rs[0]["joined"],
-                    **({"insert": statistics.median(x["insert"] for x in rs),
-                        "query": statistics.median(x["query"] for x in rs)} if name == "datasketch" else {}),
-                }
-            results.append(row)
-            if report:
-                report(results)
+            batch = stage_batch(urls[size], batch_size, sizes[0], pool)
+            built = history_size(urls[size])
+            builds[size] = grow_history(urls[size], built, size, pool) if size > built else 0.0
+    # One untimed pass per size first: building has cycled the buffer cache, while a scheduled load finds the
+    # index the previous hour's load left warm.
+    for size in sizes:
+        measure_postgres(urls[size])
+    postgres = {size: [] for size in sizes}
+    for r in range(repeats):
+        for size in sizes[r % len(sizes):] + sizes[:r % len(sizes)]:
+            postgres[size].append(measure_postgres(urls[size]))
+    results = []
+    for size in sizes:
+        history = history_signatures(urls[size])
+        methods = {"datasketch": lambda: measure_datasketch(history, batch)}
+        naive_skipped = len(history) * len(batch) > naive_max_pairs
+        if not naive_skipped:
+            methods["naive"] = lambda: measure_naive(history, batch)
+        runs = {"postgres": postgres[size], **{name: [] for name in methods}}
+        names = list(methods)
+        for r in range(repeats):
+            for name in names[r % len(names):] + names[:r % len(names)]:  # rotate who runs first
+                runs[name].append(methods[name]())
+        history = None  # free the history signatures before the next size is read
+        row = {"history": size, "batch": batch_size, "build_seconds": builds[size],
+               "naive_skipped": naive_skipped, "methods": {}}
+        for name, rs in runs.items():
+            row["methods"][name] = {
+                "seconds": statistics.median(x["seconds"] for x in rs),
+                "min": min(x["seconds"] for x in rs), "max": max(x["seconds"] for x in rs),
+                "rss": statistics.median(x["rss"] for x in rs), "joined": rs[0]["joined"],
+                **({"insert": statistics.median(x["insert"] for x in rs),
+                    "query": statistics.median(x["query"] for x in rs)} if name == "datasketch" else {}),
+            }
+        results.append(row)
+        if report:
+            report(results)
     return results
 
 
@@ -294,8 +300,11 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         f"Corpus: `bench/dedup/corpus.py`, 30% reprints, each within a day ({corpus.REPRINT_WINDOW} articles) of "
         "its original. The batch reprints the last day of the smallest history, so every history holds the same "
         "stories to match (the larger ones also hold that day's reprints published the day after). "
-        f"Medians of {repeats} repeats, methods rotated per repeat. Postgres rolls each repeat back and vacuums "
-        "(untimed), and runs one untimed pass per size first, to warm the cache as the previous hour's load would.",
+        "Each history size is its own database, built from empty. "
+        f"Medians of {repeats} repeats. The Postgres path is measured on every history size in each repeat, sizes "
+        "rotated, so the sizes it compares share the same minutes of this noisy machine; it rolls each repeat back "
+        "and vacuums (untimed), and runs one untimed pass per size first, to warm the cache as the previous hour's "
+        "load would. datasketch and naive then run against each size, rotated per repeat.",
         "",
         "| history | method | median s | min–max s | peak RSS added | batch articles joined | history build |",
         "|---|---|---|---|---|---|---|",
@@ -343,33 +352,36 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=10000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--naive-max-pairs", type=int, default=NAIVE_MAX_PAIRS)
-    parser.add_argument("--db", default="bantin_bench_dedup")
-    parser.add_argument("--keep", action="store_true", help="leave the benchmark database for inspection")
+    parser.add_argument("--db", default="bantin_bench_dedup",
+                        help="database name prefix: each history size gets its own, <db>_<size>")
+    parser.add_argument("--keep", action="store_true", help="leave the benchmark databases for inspection")
     parser.add_argument("--reuse", action="store_true",
-                        help="measure on the history a --keep run left in --db, growing it only where a size needs")
+                        help="measure on the histories a --keep run left in <db>_<size>, growing them where a size needs")
     parser.add_argument("--write", action="store_true", help="rewrite the dedup-scale section of docs/benchmarks.md")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     command = ".venv/bin/python -m bench.dedup.scale " + " ".join(argv if argv is not None else sys.argv[1:])
+    names = {size: f"{args.db}_{size}" for size in sizes}
     if args.reuse:
         from bantin.db import server_url, with_database
 
-        url = with_database(server_url(), args.db)
+        urls = {size: with_database(server_url(), name) for size, name in names.items()}
     else:
-        url = bench_database(args.db)
+        urls = {size: bench_database(name) for size, name in names.items()}
     import psycopg2
 
-    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+    with psycopg2.connect(urls[sizes[0]]) as conn, conn.cursor() as cur:
         facts = machine(cur)
 
     def report(results):
         publish("dedup-scale", render(results, sizes, command, facts, args.repeats), args.write)
 
     try:
-        run(url, sizes, args.batch, args.repeats, args.naive_max_pairs, report)
+        run(urls, args.batch, args.repeats, args.naive_max_pairs, report)
     finally:
         if not args.keep:
-            drop_database(args.db)
+            for name in names.values():
+                drop_database(name)
     return 0
 
 

@@ -44,8 +44,8 @@ def test_copy_text_escapes_what_copy_reserves():
     assert line == 'a\\tb\\\\c\\nd\t\\N\t{"x","y\\\\"z"}\t\\\\x01ff\n'
 
 
-def test_scale_harness_runs_end_to_end(fresh_db):
-    results = scale.run(fresh_db, sizes=[60, 150], batch_size=40, repeats=1)
+def test_scale_harness_runs_end_to_end(fresh_db, another_fresh_db):
+    results = scale.run({60: another_fresh_db, 150: fresh_db}, batch_size=40, repeats=1)
     assert [r["history"] for r in results] == [60, 150]
     for row in results:
         assert set(row["methods"]) == {"postgres", "datasketch", "naive"}, row
