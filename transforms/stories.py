@@ -76,8 +76,8 @@ CHUNK = 10000
 # The run's new articles that carry a signature and are not stored yet, oldest first (ties: first seen). Staging
 # says which URLs were new when the run was deduped; a concurrent loader may have stored one since (it held
 # the lock before this one), and its row wins. A text one outlet ran word for word under TEMPLATE_COPIES or
-# more new URLs of one run is flagged and left out: that is a page template (a placeholder, a paywall or error notice
-# long enough to sign), not a story, and clustering it would make one giant story of unrelated pages.
+# more new URLs of one run is flagged and left out: that is a page template (a placeholder, a paywall or error
+# notice long enough to sign), not a story, and clustering it would make one giant story of unrelated pages.
 _NEW_MEMBERS_SQL = """
 SELECT page_id, source, minhash, copies >= %(copies)s AS template
 FROM (SELECT s.page_id, s.source, s.minhash, s.published_at, s.fetched_at,
