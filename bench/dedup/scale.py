@@ -248,7 +248,7 @@ def run(urls: dict[int, str], batch_size: int, repeats: int, naive_max_pairs: in
     builds = {}
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(2) as pool:  # the machine's 2 cores; signatures are the expensive part of building
-        for size in sizes:
+        for size in sizes:  # the same batch in every database (corpus articles are pure functions of their index)
             batch = stage_batch(urls[size], batch_size, sizes[0], pool)
             built = history_size(urls[size])
             builds[size] = grow_history(urls[size], built, size, pool) if size > built else None
@@ -297,8 +297,8 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         else "## Dedup at scale",
         "", "```", command, "```", "", f"Machine: {facts}. Peak memory is the benchmark process's own RSS "
         "high-water mark (`VmHWM` after resetting it through `/proc/self/clear_refs`), minus its RSS before the "
-        "step: what the step added, the largest of the repeats. The Postgres server's memory is not in it (shared buffers and a bounded "
-        "`work_mem` per query).", "",
+        "step: what the step added, the largest of the repeats. The Postgres server's memory is not in it "
+        "(shared buffers and a bounded `work_mem` per query).", "",
         f"Corpus: `bench/dedup/corpus.py`, 30% reprints, each within a day ({corpus.REPRINT_WINDOW} articles) of "
         "its original. The batch reprints the last day of the smallest history, so every history holds the same "
         "stories to match (the larger ones also hold that day's reprints published the day after). "
@@ -358,7 +358,7 @@ def main(argv=None) -> int:
                         help="database name prefix: each history size gets its own, <db>_<size>")
     parser.add_argument("--keep", action="store_true", help="leave the benchmark databases for inspection")
     parser.add_argument("--reuse", action="store_true",
-                        help="measure on the histories a --keep run left in <db>_<size>, growing them where a size needs")
+                        help="measure on the histories a --keep run left in <db>_<size>, grown where a size needs")
     parser.add_argument("--write", action="store_true", help="rewrite the dedup-scale section of docs/benchmarks.md")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
