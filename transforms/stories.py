@@ -284,8 +284,9 @@ def assign_stories(cur, run_id: str) -> dict:
                                    for (page_id, _, _), m, relation in zip(rows, batch, relations))
             cur.copy_expert(f"COPY {DECISIONS} (page_id, article_id, source, story_id, relation) FROM STDIN",
                             decisions)
-            skipped = sum(m.template for m in batch)
-            joined, templates, signed = joined + len(joins), templates + skipped, signed + len(batch) - skipped
+            joined += len(joins)
+            templates += sum(m.template for m in batch)
+            signed += sum(not m.template for m in batch)
     # Not in a `finally`: after an error the transaction is aborted (and rolled back, settings with it).
     cur.execute(_PLANNER_DEFAULTS)
     return {"signed": signed, "joined": joined, "rekeyed": rekeyed, "templates": templates}
