@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 
@@ -17,6 +19,38 @@ log = logging.getLogger(__name__)
 # and split one story in two. Loads are seconds long; waiting for one is cheap.
 STORY_LOCK = 0x62616E74696E  # "bantin"
 
+# The story window: two articles are compared only when they were published close together. Wire copy and
+# syndicated pieces run within hours or days of their original (the scale corpus dates reprints 5 minutes to
+# 10 hours after it); a text that resurfaces months later is more often the next edition of a template
+# (a holiday schedule, an exam calendar, a yearly report) than the same story. The window is what keeps a
+# load's cost flat as the archive grows: the band index is ordered by a bucket of WINDOW_DAYS days first, so a
+# batch probes and inserts into three buckets' stretch of the index (about 3 x WINDOW_DAYS days of articles),
+# not into pages spread over the whole archive (bench/dedup/scale.py, docs/benchmarks.md). Articles published
+# less than WINDOW_DAYS apart are always compared, 2 x WINDOW_DAYS or more apart never, and in between when
+# their buckets are adjacent. The date is the publication date, else the day the article was first fetched.
+# Override with BANTIN_STORY_WINDOW_DAYS; the band index records the window it was built with and is rebuilt
+# by the next load when the setting changes.
+DEFAULT_WINDOW_DAYS = 30
+
+
+def _window_days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise ValueError(f"BANTIN_STORY_WINDOW_DAYS={text!r}: expected a whole number of days, at least 1")
+    return days
+
+
+WINDOW_DAYS = _window_days(os.environ.get("BANTIN_STORY_WINDOW_DAYS", str(DEFAULT_WINDOW_DAYS)))
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def bucket(dated: date) -> int:
+    """The band index bucket of an article dated `dated` (see WINDOW_DAYS)."""
+    return (dated.toordinal() - _EPOCH) // WINDOW_DAYS
+
 
 @dataclass
 class Member:
@@ -25,15 +59,26 @@ class Member:
     story_id: int
     sig: np.ndarray
     keys: list[int]
+    dated: date
     template: bool = False
+    bucket: int = field(init=False)
+
+    def __post_init__(self):
+        # Computed once: `decide` compares buckets for every candidate of every key.
+        self.bucket = bucket(self.dated)
+
+
+def _near(a: Member, b: Member) -> bool:
+    return abs(a.bucket - b.bucket) <= 1
 
 
 def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, str]]:
     """article_id -> (story_id, relation) for every batch member that joins an existing story.
 
     `batch` is in publication order; each member is compared with history and with the batch members before
-    it, through shared LSH band keys, and verified by estimated Jaccard. It joins the oldest matching story
-    (the smallest id, so ids stay stable); the relation is `repost` when a matched member has the same source.
+    it, through shared LSH band keys, within the story window (WINDOW_DAYS), and verified by estimated
+    Jaccard. It joins the oldest matching story (the smallest id, so ids stay stable); the relation is
+    `repost` when a matched member has the same source.
     A history member needs only the keys it shares with the batch (a key carries its band number).
 
     A member whose outlet already ran its exact text (the same signature) under TEMPLATE_COPIES - 1 other
@@ -48,7 +93,8 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
         seen: dict[int, Member] = {}
         for key in member.keys:
             for other in index[key]:
-                seen.setdefault(other.article_id, other)
+                if _near(member, other):
+                    seen.setdefault(other.article_id, other)
         matches = [o for o in seen.values() if minhash.similarity(member.sig, o.sig) >= minhash.THRESHOLD]
         copies = sum(1 for o in matches if o.source == member.source and np.array_equal(o.sig, member.sig))
         if copies >= TEMPLATE_COPIES - 1:
@@ -79,8 +125,9 @@ CHUNK = 10000
 # more new URLs of one run is flagged and left out: that is a page template (a placeholder, a paywall or error
 # notice long enough to sign), not a story, and clustering it would make one giant story of unrelated pages.
 _NEW_MEMBERS_SQL = """
-SELECT page_id, source, minhash, copies >= %(copies)s AS template
+SELECT page_id, source, minhash, dated, copies >= %(copies)s AS template
 FROM (SELECT s.page_id, s.source, s.minhash, s.published_at, s.fetched_at,
+             (coalesce(s.published_at, s.fetched_at) AT TIME ZONE 'UTC')::date AS dated,
              count(*) OVER (PARTITION BY s.source, s.body_hash) AS copies
       FROM staging.articles AS s
       WHERE s.run_id = %(run)s AND s.action = 'new' AND s.minhash IS NOT NULL
@@ -108,7 +155,8 @@ def open_decisions(cur) -> None:
                     TRUNCATE {DECISIONS}""")
 
 _UPDATED_SQL = """
-SELECT a.article_id, a.source, a.story_id, s.minhash, g.minhash
+SELECT a.article_id, a.source, a.story_id, s.minhash,
+       (coalesce(s.published_at, s.fetched_at) AT TIME ZONE 'UTC')::date, g.minhash, g.dated
 FROM staging.articles AS s
 JOIN core.articles AS a ON a.canonical_url = s.canonical_url
 LEFT JOIN core.article_signatures AS g ON g.article_id = a.article_id
@@ -123,10 +171,12 @@ WHERE s.run_id = %s AND s.action = 'updated'
 # The keys reach the scan through a sub-select, which the planner cannot look into: given the literal itself,
 # it estimated the selectivity of each of the ~290,000 elements, 0.13 s of planning per round (the whole
 # statement: 0.22 -> 0.09 s at a 10k history, 0.47 -> 0.38 s at 1M; the plan is the same).
+# The buckets lead the index, so the scan stays within the window's stretch of it (see WINDOW_DAYS).
 _CANDIDATES_SQL = f"""
-SELECT c.article_id, coalesce(a.source, d.source), coalesce(a.story_id, d.story_id), g.minhash, c.keys
+SELECT c.article_id, coalesce(a.source, d.source), coalesce(a.story_id, d.story_id), g.minhash, g.dated, c.keys
 FROM (SELECT b.article_id, array_agg(b.band_key) AS keys FROM core.article_bands AS b
-      WHERE b.band_key = ANY((SELECT %s::integer[])::integer[]) GROUP BY b.article_id) AS c
+      WHERE b.bucket = ANY((SELECT %s::integer[])::integer[]) AND b.band_key = ANY((SELECT %s::integer[])::integer[])
+      GROUP BY b.article_id) AS c
 JOIN core.article_signatures AS g ON g.article_id = c.article_id
 LEFT JOIN core.articles AS a ON a.article_id = c.article_id
 LEFT JOIN {DECISIONS} AS d ON d.article_id = c.article_id
@@ -144,9 +194,9 @@ _PLANNER_DEFAULTS = "SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin 
 
 def _members(rows) -> list[Member]:
     out = []
-    for article_id, source, story_id, raw in rows:
+    for article_id, source, story_id, raw, dated in rows:
         sig = minhash.from_bytes(raw)
-        out.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
+        out.append(Member(article_id, source, story_id, sig, minhash.bands(sig), dated))
     return out
 
 
@@ -164,20 +214,21 @@ def _copy_text(lines) -> io.BytesIO:
 
 
 def _copy_bands(cur, keyed) -> None:
-    """COPY (article_id, keys) pairs into the band index: a batch writes BANDS rows per article (320,000 for
-    10,000 articles), several times faster by COPY than by multi-row INSERTs. In key order, so the inserts walk
-    the index once from left to right instead of jumping between random pages."""
-    pairs = sorted((key, aid) for aid, keys in keyed for key in keys)
-    cur.copy_expert("COPY core.article_bands (band_key, article_id) FROM STDIN",
-                    _copy_text(f"{key}\t{aid}\n" for key, aid in pairs))
+    """COPY (article_id, bucket, keys) into the band index: a batch writes BANDS rows per article (320,000 for
+    10,000 articles), several times faster by COPY than by multi-row INSERTs. In index order, so the inserts
+    walk the index once from left to right instead of jumping between random pages."""
+    rows = sorted((b, key, aid) for aid, b, keys in keyed for key in keys)
+    cur.copy_expert("COPY core.article_bands (bucket, band_key, article_id) FROM STDIN",
+                    _copy_text(f"{b}\t{key}\t{aid}\n" for b, key, aid in rows))
 
 
 def _index(cur, members: list[Member]) -> None:
     """Store the members' signatures and band keys. The members are new to the index (their old keys were
     deleted, or they have none), so nothing can conflict."""
-    cur.copy_expert("COPY core.article_signatures (article_id, minhash) FROM STDIN",
-                    _copy_text(f"{m.article_id}\t\\\\x{minhash.to_bytes(m.sig).hex()}\n" for m in members))
-    _copy_bands(cur, ((m.article_id, m.keys) for m in members))
+    cur.copy_expert("COPY core.article_signatures (article_id, minhash, dated) FROM STDIN",
+                    _copy_text(f"{m.article_id}\t\\\\x{minhash.to_bytes(m.sig).hex()}\t{m.dated}\n"
+                               for m in members))
+    _copy_bands(cur, ((m.article_id, m.bucket, m.keys) for m in members))
 
 
 def rebuild_bands(conn) -> int:
@@ -189,23 +240,25 @@ def rebuild_bands(conn) -> int:
     with conn.cursor() as cur, conn.cursor(name="rebuild_bands") as signatures:
         cur.execute("TRUNCATE core.article_bands")
         cur.execute(sql.SQL("COMMENT ON TABLE core.article_bands IS {}").format(sql.Literal(_layout_note())))
-        signatures.execute("SELECT article_id, minhash FROM core.article_signatures")
+        signatures.execute("SELECT article_id, minhash, dated FROM core.article_signatures")
         total = 0
         while rows := signatures.fetchmany(CHUNK):
-            _copy_bands(cur, ((aid, minhash.bands(minhash.from_bytes(raw))) for aid, raw in rows))
+            _copy_bands(cur, ((aid, bucket(dated), minhash.bands(minhash.from_bytes(raw)))
+                              for aid, raw, dated in rows))
             total += len(rows)
-    log.info("band index rebuilt (%s) for %d signed articles", minhash.LAYOUT, total)
+    log.info("band index rebuilt (%s) for %d signed articles", _layout_note(), total)
     return total
 
 
 def _layout_note() -> str:
-    return f"LSH bands x rows: {minhash.LAYOUT}"
+    return f"LSH bands x rows: {minhash.LAYOUT}; story window: {WINDOW_DAYS} days"
 
 
 def _ensure_band_index(cur) -> None:
     """Rebuild the band index before clustering when it cannot be trusted: empty beside stored signatures
     (PostgreSQL truncated the unlogged table after a crash, or on a promoted replica), or built with another
-    bands x rows layout (BANTIN_STORY_BANDS changed). Either way this batch would miss its stories."""
+    bands x rows layout or story window (BANTIN_STORY_BANDS or BANTIN_STORY_WINDOW_DAYS changed). Either way
+    this batch would miss its stories."""
     cur.execute("""SELECT obj_description('core.article_bands'::regclass, 'pg_class'),
                           NOT EXISTS (SELECT 1 FROM core.article_bands)
                           AND EXISTS (SELECT 1 FROM core.article_signatures)""")
@@ -222,14 +275,14 @@ def _rekey_updated(cur, run_id: str) -> int:
     with cur.connection.cursor(name="story_updates") as updates:
         updates.execute(_UPDATED_SQL, (run_id,))
         while rows := updates.fetchmany(CHUNK):
-            old = [(aid, key) for aid, _, _, _, raw in rows if raw is not None
+            old = [(bucket(dated), key, aid) for aid, _, _, _, _, raw, dated in rows if raw is not None
                    for key in minhash.bands(minhash.from_bytes(raw))]
             cur.execute("""DELETE FROM core.article_bands AS b
-                           USING unnest(%s::integer[], %s::integer[]) AS o (k, a)
-                           WHERE b.band_key = o.k AND b.article_id = o.a""",
-                        (_int_array([k for _, k in old]), _int_array([a for a, _ in old])))
+                           USING unnest(%s::integer[], %s::integer[], %s::integer[]) AS o (b, k, a)
+                           WHERE b.bucket = o.b AND b.band_key = o.k AND b.article_id = o.a""",
+                        tuple(_int_array([row[i] for row in old]) for i in range(3)))
             cur.execute("DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", ([r[0] for r in rows],))
-            _index(cur, _members([r[:4] for r in rows if r[3] is not None]))
+            _index(cur, _members([r[:5] for r in rows if r[3] is not None]))
             total += len(rows)
     return total
 
@@ -237,11 +290,21 @@ def _rekey_updated(cur, run_id: str) -> int:
 def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
     """Join each member of one round to its story (see `decide`) and index it; returns the joins. Earlier
     rounds are already indexed, so a round finds them like any other history."""
-    # Sorted, so the probes walk the index in order; not kept, as the round's largest transient (~290,000 keys).
-    cur.execute(_CANDIDATES_SQL, (_int_array(sorted({key for m in batch for key in m.keys})),))
-    candidates = [Member(aid, source, story, minhash.from_bytes(raw), shared)
-                  for aid, source, story, raw, shared in cur.fetchall()]
-    joined = decide(batch, candidates)
+    # One probe per bucket the round's members fall in (a scheduled run's round: one or two), over that bucket
+    # and its neighbours. The keys are sorted, so the probes walk the index in order, and not kept, as the
+    # round's largest transient (~290,000 keys). A history article found by two probes is one candidate.
+    groups: dict[int, set[int]] = defaultdict(set)
+    for m in batch:
+        groups[m.bucket].update(m.keys)
+    candidates: dict[int, Member] = {}
+    for b, keys in sorted(groups.items()):
+        cur.execute(_CANDIDATES_SQL, (_int_array([b - 1, b, b + 1]), _int_array(sorted(keys))))
+        for aid, source, story, raw, dated, shared in cur.fetchall():
+            if aid in candidates:
+                candidates[aid].keys = sorted(set(candidates[aid].keys) | set(shared))
+            else:
+                candidates[aid] = Member(aid, source, story, minhash.from_bytes(raw), shared, dated)
+    joined = decide(batch, list(candidates.values()))
     _index(cur, [m for m in batch if not m.template])
     return joined
 
@@ -257,8 +320,8 @@ def _new_round(cur, rows) -> list[Member]:
     """The round's members, given the article and story ids their rows will be inserted with (in
     publication order, as the rows come): a member that joins an older story gives its own story id up."""
     ids = zip(_allocate(cur, "article_id", len(rows)), _allocate(cur, "story_id", len(rows)))
-    return _members((article_id, source, story_id, raw)
-                    for (_, source, raw), (article_id, story_id) in zip(rows, ids))
+    return _members((article_id, source, story_id, raw, dated)
+                    for (_, source, raw, dated), (article_id, story_id) in zip(rows, ids))
 
 
 def assign_stories(cur, run_id: str) -> dict:
@@ -274,14 +337,14 @@ def assign_stories(cur, run_id: str) -> dict:
     with cur.connection.cursor(name="story_members") as members:
         members.execute(_NEW_MEMBERS_SQL, {"run": run_id, "copies": TEMPLATE_COPIES})
         while rows := members.fetchmany(CHUNK):
-            templates += sum(1 for row in rows if row[3])
-            if not (rows := [row[:3] for row in rows if not row[3]]):
+            templates += sum(1 for row in rows if row[4])
+            if not (rows := [row[:4] for row in rows if not row[4]]):
                 continue
             batch = _new_round(cur, rows)
             joins = _cluster(cur, batch)
             relations = (joins[m.article_id][1] if m.article_id in joins else "original" for m in batch)
             decisions = _copy_text(f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{relation}\n"
-                                   for (page_id, _, _), m, relation in zip(rows, batch, relations))
+                                   for (page_id, *_), m, relation in zip(rows, batch, relations))
             cur.copy_expert(f"COPY {DECISIONS} (page_id, article_id, source, story_id, relation) FROM STDIN",
                             decisions)
             joined += len(joins)
@@ -309,7 +372,8 @@ ORDER BY a.published_at ASC NULLS LAST, a.article_id
 # Read under the lock: a load that committed since the list was read may have signed one of them (a new
 # version of an old article is re-keyed by the load that stores it).
 _UNSIGNED_ROWS_SQL = """
-SELECT a.article_id, a.source, a.story_id, a.body
+SELECT a.article_id, a.source, a.story_id, a.body,
+       (coalesce(a.published_at, a.first_seen_at) AT TIME ZONE 'UTC')::date
 FROM core.articles AS a
 WHERE a.article_id = ANY(%s)
   AND NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
@@ -346,9 +410,9 @@ def rekey(db_url: str) -> dict:
                     rows = {r[0]: r[1:] for r in cur.fetchall()}
                     batch = []
                     for article_id in ids:  # publication order, as listed
-                        source, story_id, body = rows.get(article_id, (None, None, None))
+                        source, story_id, body, dated = rows.get(article_id, (None, None, None, None))
                         if (sig := minhash.signature(body or "")) is not None:
-                            batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig)))
+                            batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig), dated))
                     joins = _cluster(cur, batch)
                     if joins:  # these rows are stored already: a join moves one into an older story
                         from psycopg2.extras import execute_values

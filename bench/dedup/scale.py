@@ -13,24 +13,27 @@ to warm the cache; then datasketch and naive run against each size's history.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import multiprocessing
 import statistics
 import sys
 import time
+from datetime import timedelta
 
 import numpy as np
 
 from bantin.db import drop_database
 from bench.dedup import corpus
 from bench.dedup.common import PeakRSS, bench_database, copy_line, machine, mb, publish
-from transforms import minhash
+from transforms import minhash, stories
 from transforms.dedup import body_key, key_hash
 
 RUN_ID = "bench-dedup-batch"
-# Batch articles are indexed (and dated) above any history, and reprint only the last day of the smallest
-# history (corpus.REPRINT_WINDOW), so every history size holds the same stories to match and only the noise
-# it adds differs (larger histories also hold the reprints of that day published the day after).
+# Batch articles are indexed above any history, and reprint only the last day of the smallest history
+# (corpus.REPRINT_WINDOW), so every history size holds the same stories to match and only the noise it adds
+# differs (larger histories also hold the reprints of that day published the day after). The batch's originals
+# are dated as the articles that follow the smallest history (its next two weeks, see `_batch_chunk`).
 BATCH_START = 5 * 10 ** 6
 CHUNK = 1000  # articles per worker task: big enough to amortise pickling, small enough to stream
 # Naive comparison costs batch x history x NUM_PERM comparisons; past this many pairs (2e8: a 10k batch
@@ -70,8 +73,9 @@ def _history_chunk(task: tuple[int, int]) -> tuple[str, str, str]:
                                "original" if a.reprint_of is None else "reprint")))
         if sig is None:
             continue
-        sigs.append(copy_line((aid, minhash.to_bytes(sig))))
-        bands.extend(copy_line((key, aid)) for key in minhash.bands(sig))
+        dated = a.published_at.date()
+        sigs.append(copy_line((aid, minhash.to_bytes(sig), dated)))
+        bands.extend(copy_line((stories.bucket(dated), key, aid)) for key in minhash.bands(sig))
     return "".join(arts), "".join(sigs), "".join(bands)
 
 
@@ -79,7 +83,14 @@ def _batch_chunk(task: tuple[int, int, int]) -> tuple[str, bytes]:
     """COPY text for staging.articles (action 'new', as dedupe_run leaves them) and the packed signatures."""
     start, n, originals_below = task
     rows, sigs = [], []
+    # Dated as articles originals_below.. would be: a batch is the next stretch of news after the smallest
+    # history, and in a larger one it meets the same density of articles around its dates, as the latest
+    # batch of any archive does (the corpus dates one article every 2 minutes). Left at its index's date
+    # (decades later) it would find an empty story window in every history.
+    shift = timedelta(minutes=2 * (BATCH_START - originals_below))
     for a in corpus.articles(n, start, originals_below=originals_below):
+        if a.reprint_of is None:  # a reprint is dated from its original, which the history holds
+            a = dataclasses.replace(a, published_at=a.published_at - shift)
         body_hash, sig = _hash_and_signature(a.body)
         rows.append(copy_line((RUN_ID, a.index, a.source, a.url, a.url, a.title, a.sapo, _stored_body(a.body),
                                a.authors, a.published_at, "vi", body_hash, a.published_at,
@@ -109,12 +120,13 @@ def grow_history(url: str, start: int, stop: int, pool) -> float:
             cur.execute(f"ALTER TABLE core.{table} DISABLE TRIGGER ALL")
         for arts, sigs, bands in pool.imap(_history_chunk, _chunks(start, stop)):
             cur.copy_expert(f"COPY core.articles ({_ARTICLE_COLUMNS}) FROM STDIN", io.StringIO(arts))
-            cur.copy_expert("COPY core.article_signatures (article_id, minhash) FROM STDIN", io.StringIO(sigs))
-            cur.copy_expert("COPY core.article_bands (band_key, article_id) FROM STDIN", io.StringIO(bands))
+            cur.copy_expert("COPY core.article_signatures (article_id, minhash, dated) FROM STDIN",
+                            io.StringIO(sigs))
+            cur.copy_expert("COPY core.article_bands (bucket, band_key, article_id) FROM STDIN", io.StringIO(bands))
         for table in ("articles", "article_signatures", "article_bands"):
             cur.execute(f"ALTER TABLE core.{table} ENABLE TRIGGER ALL")
         cur.execute("SET maintenance_work_mem = '1GB'")
-        cur.execute("ALTER TABLE core.article_bands ADD PRIMARY KEY (band_key, article_id)")
+        cur.execute("ALTER TABLE core.article_bands ADD PRIMARY KEY (bucket, band_key, article_id)")
         cur.execute("SELECT setval('core.articles_article_id_seq', %s)", (stop,))
         cur.execute("SELECT setval('core.story_id_seq', %s)", (stop,))
     conn.autocommit = True
@@ -300,8 +312,11 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         "step: what the step added, the largest of the repeats. The Postgres server's memory is not in it "
         "(shared buffers and a bounded `work_mem` per query).", "",
         f"Corpus: `bench/dedup/corpus.py`, 30% reprints, each within a day ({corpus.REPRINT_WINDOW} articles) of "
-        "its original. The batch reprints the last day of the smallest history, so every history holds the same "
-        "stories to match (the larger ones also hold that day's reprints published the day after). "
+        "its original, one article every 2 minutes. The batch reprints the last day of the smallest history, so "
+        "every history holds the same stories to match (the larger ones also hold that day's reprints published "
+        "the day after), and its originals are dated as the two weeks that follow that history, so every history "
+        f"meets it with the same density of articles around its dates. Story window: {stories.WINDOW_DAYS} days "
+        "(`transforms/stories.py`); datasketch and naive compare against the whole history. "
         "Each history size is its own database, built from empty. "
         f"Medians of {repeats} repeats. The Postgres path is measured on every history size in each repeat, sizes "
         "rotated, so the sizes it compares share the same minutes of this noisy machine; it rolls each repeat back "

@@ -88,6 +88,68 @@ def test_story_id_is_stable_when_an_earlier_member_arrives(fresh_db):
     assert query(fresh_db, "SELECT story_id, first_publisher, member_count FROM api.stories") == [(story, "dantri", 2)]
 
 
+def test_a_copy_published_outside_the_story_window_starts_its_own_story(fresh_db):
+    from transforms.stories import WINDOW_DAYS
+
+    first = datetime(2026, 3, 7, 8, 5, tzinfo=VN)
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
+    # Two windows later the same text is another event told in the same words (a yearly notice, say).
+    stage_and_load(fresh_db, "r2", [("dantri", article(
+        "https://dantri.com.vn/kinh-doanh/nam-sau-20260507090000000.htm", reprint_of(VNE["body"]),
+        (first + timedelta(days=2 * WINDOW_DAYS)).isoformat()))])
+    assert query(fresh_db, "SELECT count(*) FROM api.stories") == [(2,)]
+    # A backfill of a copy run less than a window after the original joins it.
+    stage_and_load(fresh_db, "backfill", [("tuoitre", article(
+        "https://tuoitre.vn/ban-sao-2026040508000000.htm", reprint_of(VNE["body"]),
+        (first + timedelta(days=WINDOW_DAYS - 1)).isoformat()))])
+    stored = query(fresh_db, "SELECT first_publisher, member_count FROM api.stories ORDER BY first_published_at")
+    assert stored == [("vnexpress", 2), ("dantri", 1)]
+
+
+def test_upgrading_dates_the_signatures_and_rebuilds_the_band_index_by_bucket(pg_server_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from bantin import db
+    from bantin.migrate import SQL_DIR, migrate, sqlalchemy_url
+    from transforms.stories import bucket
+
+    name = "bantin_test_upgrade_0006"
+    db.drop_database(name)
+    db.ensure_database(name)
+    url = db.with_database(pg_server_url, name)
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(SQL_DIR / "migrations"))
+        cfg.set_main_option("sqlalchemy.url", sqlalchemy_url(url))
+        command.upgrade(cfg, "0005")  # a warehouse of the release before the story window
+        conn = psycopg2.connect(url)
+        with conn, conn.cursor() as cur:
+            cur.execute("""INSERT INTO core.articles (source, canonical_url, url, title, body, published_at,
+                                                      language, body_hash, first_seen_at, last_seen_at,
+                                                      first_run_id, last_run_id)
+                           VALUES ('vnexpress', 'u', 'u', 't', 'b', '2026-03-07 23:30+07', 'vi', 'h',
+                                   '2026-03-08 09:00+07', '2026-03-08 09:00+07', 'r1', 'r1')
+                           RETURNING article_id""")
+            (article_id,) = cur.fetchone()
+            cur.execute("INSERT INTO core.article_signatures VALUES (%s, %s)",
+                        (article_id, minhash_bytes(VNE["body"])))
+        conn.close()
+        migrate(url)
+        # The publication day in UTC (23:30 in Hà Nội is 16:30 UTC the same day).
+        assert query(url, "SELECT dated::text FROM core.article_signatures") == [("2026-03-07",)]
+        assert query(url, "SELECT count(*), min(bucket), max(bucket) FROM core.article_bands") == [
+            (32, bucket(datetime(2026, 3, 7).date()), bucket(datetime(2026, 3, 7).date()))]
+    finally:
+        db.drop_database(name)
+
+
+def minhash_bytes(body: str) -> bytes:
+    from transforms import minhash
+
+    return minhash.to_bytes(minhash.signature(body))
+
+
 def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
     # About 45 syllables: long enough to store, too short to say two pages tell one story.
     short = ("Bình luận ZALO Facebook Chia sẻ Tin liên quan Xem thêm. Đường dây nóng của tòa soạn luôn sẵn sàng "
@@ -267,7 +329,7 @@ def test_signatures_written_before_their_articles_are_checked_at_commit(fresh_db
     with pytest.raises(psycopg2.errors.ForeignKeyViolation):
         with conn, conn.cursor() as cur:
             cur.execute("""INSERT INTO core.article_signatures
-                           SELECT 1000000000, minhash FROM core.article_signatures LIMIT 1""")
+                           SELECT 1000000000, minhash, dated FROM core.article_signatures LIMIT 1""")
     conn.close()
 
 
@@ -285,15 +347,16 @@ def test_a_changed_band_layout_rebuilds_the_index(fresh_db, monkeypatch):
     assert query(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
     assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 64,)]
     assert query(fresh_db, "SELECT obj_description('core.article_bands'::regclass, 'pg_class')") == [
-        ("LSH bands x rows: 64x2",)]
+        ("LSH bands x rows: 64x2; story window: 30 days",)]
 
 
-@pytest.mark.parametrize(("name", "value"), [("BANTIN_STORY_BANDS", "30x4"), ("BANTIN_STORY_BANDS", "many"),
-                                             ("BANTIN_STORY_THRESHOLD", "1.5"), ("BANTIN_STORY_THRESHOLD", "half")])
+@pytest.mark.parametrize(("name", "value"), [
+    ("BANTIN_STORY_BANDS", "30x4"), ("BANTIN_STORY_BANDS", "many"), ("BANTIN_STORY_THRESHOLD", "1.5"),
+    ("BANTIN_STORY_THRESHOLD", "half"), ("BANTIN_STORY_WINDOW_DAYS", "0"), ("BANTIN_STORY_WINDOW_DAYS", "month")])
 def test_a_bad_story_setting_is_refused_with_its_name(name, value):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", "import transforms.minhash"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", "import transforms.stories"], capture_output=True, text=True,
                           cwd=REPO, env={**os.environ, name: value})
     assert proc.returncode != 0 and f"{name}={value!r}" in proc.stderr

@@ -1,5 +1,6 @@
 """MinHash keys and the story decision, without a database."""
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,12 @@ REPO = Path(__file__).resolve().parents[2]
 BODY = json.loads(next((REPO / "crawlers/sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))["body"]
 
 
-def member(article_id, source, story_id, body):
+DAY = date(2026, 3, 7)
+
+
+def member(article_id, source, story_id, body, dated=DAY):
     sig = minhash.signature(body)
-    return Member(article_id, source, story_id, sig, minhash.bands(sig))
+    return Member(article_id, source, story_id, sig, minhash.bands(sig), dated)
 
 
 def test_short_text_has_no_signature():
@@ -44,6 +48,21 @@ def test_decide_leaves_unrelated_articles_alone():
     assert decide([member(2, "dantri", 20, other)], [member(1, "vnexpress", 10, BODY)]) == {}
 
 
+def test_decide_compares_only_articles_published_within_the_story_window():
+    from datetime import timedelta
+
+    from transforms.stories import WINDOW_DAYS
+
+    history = [member(1, "vnexpress", 10, BODY)]
+    near = DAY + timedelta(days=WINDOW_DAYS - 1)  # always compared
+    far = DAY + timedelta(days=2 * WINDOW_DAYS)   # never
+    assert decide([member(2, "dantri", 20, BODY, near)], history) == {2: (10, "reprint")}
+    assert decide([member(3, "dantri", 30, BODY, far)], history) == {}
+    # Within one batch too: the later copy is a window away from the first batch member, not from history.
+    assert decide([member(4, "dantri", 40, BODY, far), member(5, "tuoitre", 50, BODY, far)], history) == {
+        5: (40, "reprint")}
+
+
 def test_a_third_word_for_word_copy_from_one_outlet_is_a_template():
     from transforms.stories import TEMPLATE_COPIES
 
@@ -72,7 +91,7 @@ def test_a_candidate_needs_only_the_keys_it_shares_with_the_batch():
     cut = "\n\n".join(BODY.split("\n\n")[1:])
     batch = [member(2, "dantri", 20, cut)]
     full = member(1, "vnexpress", 10, BODY)
-    shared = Member(1, "vnexpress", 10, full.sig, [key for key in full.keys if key in set(batch[0].keys)])
+    shared = Member(1, "vnexpress", 10, full.sig, [k for k in full.keys if k in set(batch[0].keys)], DAY)
     assert 0 < len(shared.keys) < minhash.BANDS
     assert decide(batch, [shared]) == decide(batch, [full]) == {2: (10, "reprint")}
 
