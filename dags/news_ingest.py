@@ -50,7 +50,11 @@ backfill as polite as the hourly runs.
   says so) before clustering. Articles stored before story clustering existed: `bantin db rekey`. The same text
   from one outlet under 3 or more new URLs (in one run, or one copy a run) is a page template (a placeholder or
   notice): from the third copy on each is stored in a story of its own, never clustered, and the `load` log
-  counts them (`templates`); many of them point at a source serving a template page.
+  counts them (`templates`); many of them point at a source serving a template page. Texts are compared only
+  within the story window (`BANTIN_STORY_WINDOW_DAYS`, 30: always under 30 days apart, never 60 or more), so a
+  reprint run two months after its original starts a story of its own. Changing the window, or
+  `BANTIN_STORY_BANDS`, makes the next `load` rebuild the band index first (its log says so; about half an hour
+  at a million articles on the reference machine, holding the story lock).
 """
 
 
