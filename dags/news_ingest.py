@@ -53,8 +53,8 @@ backfill as polite as the hourly runs.
   counts them (`templates`); many of them point at a source serving a template page. Texts are compared only
   within the story window (`BANTIN_STORY_WINDOW_DAYS`, 30: always under 30 days apart, never 60 or more), so a
   reprint run two months after its original starts a story of its own. Changing the window, or
-  `BANTIN_STORY_BANDS`, makes the next `load` rebuild the band index first (its log says so; about half an hour
-  at a million articles on the reference machine, holding the story lock).
+  `BANTIN_STORY_BANDS`, makes the next `load` rebuild the band index first (its log says so; 115 s at a million
+  articles on the reference machine, holding the story lock, so other loads wait).
 """
 
 
