@@ -21,7 +21,7 @@ def execute_sql_beside(revision_file: str) -> None:
     op.execute(Path(revision_file).with_suffix(".sql").read_text(encoding="utf-8"))
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -29,7 +29,7 @@ def upgrade(url: str) -> None:
     cfg.set_main_option("script_location", str(SQL_DIR / "migrations"))
     # ConfigParser interpolates '%'; escape it so percent-encoded passwords survive.
     cfg.set_main_option("sqlalchemy.url", sqlalchemy_url(url).replace("%", "%%"))
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, revision)
 
 
 def apply_views(url: str) -> list[str]:

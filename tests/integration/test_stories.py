@@ -108,22 +108,18 @@ def test_a_copy_published_outside_the_story_window_starts_its_own_story(fresh_db
 
 
 def test_upgrading_dates_the_signatures_and_rebuilds_the_band_index_by_bucket(pg_server_url):
-    from alembic import command
-    from alembic.config import Config
+    import uuid
 
     from bantin import db
-    from bantin.migrate import SQL_DIR, migrate, sqlalchemy_url
+    from bantin.migrate import migrate, upgrade
+    from transforms import minhash
     from transforms.stories import bucket
 
-    name = "bantin_test_upgrade_0006"
-    db.drop_database(name)
+    name = f"bantin_test_{uuid.uuid4().hex[:10]}"
     db.ensure_database(name)
     url = db.with_database(pg_server_url, name)
     try:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(SQL_DIR / "migrations"))
-        cfg.set_main_option("sqlalchemy.url", sqlalchemy_url(url))
-        command.upgrade(cfg, "0005")  # a warehouse of the release before the story window
+        upgrade(url, "0005")  # a warehouse of the release before the story window, with one signed article
         conn = psycopg2.connect(url)
         with conn, conn.cursor() as cur:
             cur.execute("""INSERT INTO core.articles (source, canonical_url, url, title, body, published_at,
@@ -132,23 +128,16 @@ def test_upgrading_dates_the_signatures_and_rebuilds_the_band_index_by_bucket(pg
                            VALUES ('vnexpress', 'u', 'u', 't', 'b', '2026-03-07 23:30+07', 'vi', 'h',
                                    '2026-03-08 09:00+07', '2026-03-08 09:00+07', 'r1', 'r1')
                            RETURNING article_id""")
-            (article_id,) = cur.fetchone()
             cur.execute("INSERT INTO core.article_signatures VALUES (%s, %s)",
-                        (article_id, minhash_bytes(VNE["body"])))
+                        (cur.fetchone()[0], minhash.to_bytes(minhash.signature(VNE["body"]))))
         conn.close()
         migrate(url)
-        # The publication day in UTC (23:30 in Hà Nội is 16:30 UTC the same day).
+        # The publication day in UTC (23:30 in Hà Nội is 16:30 UTC the same day), not the day first seen.
         assert query(url, "SELECT dated::text FROM core.article_signatures") == [("2026-03-07",)]
-        assert query(url, "SELECT count(*), min(bucket), max(bucket) FROM core.article_bands") == [
-            (32, bucket(datetime(2026, 3, 7).date()), bucket(datetime(2026, 3, 7).date()))]
+        day = bucket(datetime(2026, 3, 7).date())
+        assert query(url, "SELECT count(*), min(bucket), max(bucket) FROM core.article_bands") == [(32, day, day)]
     finally:
         db.drop_database(name)
-
-
-def minhash_bytes(body: str) -> bytes:
-    from transforms import minhash
-
-    return minhash.to_bytes(minhash.signature(body))
 
 
 def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
