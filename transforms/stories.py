@@ -47,6 +47,12 @@ WINDOW_DAYS = _window_days(os.environ.get("BANTIN_STORY_WINDOW_DAYS", str(DEFAUL
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
+def _dated_sql(alias: str, seen: str) -> str:
+    """The day an article's window is measured from, as SQL over table `alias`: its publication date, else the
+    day it was first fetched (column `seen`), in UTC."""
+    return f"(coalesce({alias}.published_at, {alias}.{seen}) AT TIME ZONE 'UTC')::date"
+
+
 def bucket(dated: date) -> int:
     """The band index bucket of an article dated `dated` (see WINDOW_DAYS)."""
     return (dated.toordinal() - _EPOCH) // WINDOW_DAYS
@@ -124,10 +130,9 @@ CHUNK = 10000
 # the lock before this one), and its row wins. A text one outlet ran word for word under TEMPLATE_COPIES or
 # more new URLs of one run is flagged and left out: that is a page template (a placeholder, a paywall or error
 # notice long enough to sign), not a story, and clustering it would make one giant story of unrelated pages.
-_NEW_MEMBERS_SQL = """
+_NEW_MEMBERS_SQL = f"""
 SELECT page_id, source, minhash, dated, copies >= %(copies)s AS template
-FROM (SELECT s.page_id, s.source, s.minhash, s.published_at, s.fetched_at,
-             (coalesce(s.published_at, s.fetched_at) AT TIME ZONE 'UTC')::date AS dated,
+FROM (SELECT s.page_id, s.source, s.minhash, s.published_at, s.fetched_at, {_dated_sql("s", "fetched_at")} AS dated,
              count(*) OVER (PARTITION BY s.source, s.body_hash) AS copies
       FROM staging.articles AS s
       WHERE s.run_id = %(run)s AND s.action = 'new' AND s.minhash IS NOT NULL
@@ -154,9 +159,8 @@ def open_decisions(cur) -> None:
                     ) ON COMMIT DROP;
                     TRUNCATE {DECISIONS}""")
 
-_UPDATED_SQL = """
-SELECT a.article_id, a.source, a.story_id, s.minhash,
-       (coalesce(s.published_at, s.fetched_at) AT TIME ZONE 'UTC')::date, g.minhash, g.dated
+_UPDATED_SQL = f"""
+SELECT a.article_id, a.source, a.story_id, s.minhash, {_dated_sql("s", "fetched_at")}, g.minhash, g.dated
 FROM staging.articles AS s
 JOIN core.articles AS a ON a.canonical_url = s.canonical_url
 LEFT JOIN core.article_signatures AS g ON g.article_id = a.article_id
@@ -371,9 +375,8 @@ ORDER BY a.published_at ASC NULLS LAST, a.article_id
 
 # Read under the lock: a load that committed since the list was read may have signed one of them (a new
 # version of an old article is re-keyed by the load that stores it).
-_UNSIGNED_ROWS_SQL = """
-SELECT a.article_id, a.source, a.story_id, a.body,
-       (coalesce(a.published_at, a.first_seen_at) AT TIME ZONE 'UTC')::date
+_UNSIGNED_ROWS_SQL = f"""
+SELECT a.article_id, a.source, a.story_id, a.body, {_dated_sql("a", "first_seen_at")}
 FROM core.articles AS a
 WHERE a.article_id = ANY(%s)
   AND NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
