@@ -51,3 +51,23 @@ def test_decode_rejects_binary_garbage():
         decode_body(bytes(range(256)) * 20)
     with pytest.raises(ValueError):  # a ValueError subclass, so the CLI prints one line
         decode_body(b"\x00\x01\x02\x03" * 100)
+
+
+def test_decode_keeps_a_mostly_valid_page():
+    # Eight stray invalid bytes in a valid UTF-8 page: the page is kept, the bytes become U+FFFD, and the
+    # rest is not re-read as windows-1258.
+    page = ("<p>" + "Bộ đội Biên phòng tỉnh phối hợp chặt chẽ với chính quyền địa phương. " * 40 + "</p>").encode()
+    damaged = page[:100] + b"\xff\xfe\xc3\x28\xa0\xa1\xe2\x28" + page[100:]
+    for content_type in ("text/html; charset=utf-8", None):
+        decoded = decode_body(damaged, content_type)
+        assert "Bộ đội Biên phòng" in decoded and decoded.count("\ufffd") <= 8
+
+
+def test_decode_mislabelled_page_reads_in_the_codec_that_fits():
+    # Declared UTF-8, written in windows-1258: the declared codec reads almost nothing, windows-1258 reads all.
+    assert decode_body(b"Vi\xea\xf2t Nam " * 200, "text/html; charset=utf-8").startswith("Việt Nam Việt Nam")
+
+
+def test_clean_text_drops_control_characters():
+    # NUL cannot be stored in PostgreSQL text, and no control character is ever content.
+    assert clean_text("Biên\x00 phòng\x07\x1b") == "Biên phòng"

@@ -1,0 +1,114 @@
+"""The fault suite's driver: one pass of a window as the DAG runs it, and the four things every fault is judged on.
+
+A pass is the real thing: `scrapy crawl site` as a subprocess (crawlers.run.run_crawl, what the crawl task
+calls) against the fault server, then the clean, dedupe, load and check steps the DAG's tasks call, on a real
+PostgreSQL. Each fault test then asserts:
+  1. the outcome: a reject with its reason, a loud failure naming the page or source, or a recovery;
+  2. no valid article lost: every article the server served whole is in api.articles;
+  3. no duplicates after the same window is re-run three times (a retry of the run, an overlapping backfill
+     run, and a reprocess);
+  4. the rest of the batch loaded (part of 2: the whole window's articles are counted, not only the faulty one).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from fault_server import SOURCE, FaultServer
+from helpers import query
+
+from crawlers.run import CrawlFailed, run_crawl
+from transforms import stages
+
+VN = timezone(timedelta(hours=7))
+# Three hours of the replay's bienphong schedule: 18 articles, enough for "the rest of the batch" to mean
+# something, small enough that a pass takes a few seconds.
+WINDOW = (datetime(2026, 3, 7, 9, tzinfo=VN), datetime(2026, 3, 7, 12, tzinfo=VN))
+# The crawler's download timeout in the suite: short, so a hung page costs seconds, not the live 30 s.
+DOWNLOAD_TIMEOUT = "2"
+STEPS = ("crawl", "clean", "dedupe", "load", "check")
+
+
+@dataclass
+class Pass:
+    """What one pass of a window did: per step, its result or the error it failed with."""
+
+    run_id: str
+    results: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @property
+    def failed(self) -> str | None:
+        return next((step for step in STEPS if step in self.errors), None)
+
+
+def crawl_env(db: str, server: FaultServer, **extra: str) -> dict:
+    return {"BANTIN_DATABASE_URL": db, "BANTIN_REPLAY_URL": server.url, "BANTIN_DOWNLOAD_TIMEOUT": DOWNLOAD_TIMEOUT,
+            **extra}
+
+
+def run_pass(db: str, server: FaultServer, run_id: str, window=WINDOW, *, crawl: bool = True,
+             keep_going: bool = False, env: dict | None = None) -> Pass:
+    """Crawl the window into `run_id`, then clean, dedupe, load and check it. Stops at the first failure, as
+    Airflow's default trigger rule does, unless `keep_going` (an operator clearing the later tasks by hand)."""
+    out = Pass(run_id)
+    start, end = window
+    steps = [
+        ("crawl", lambda: run_crawl(SOURCE, run_id, start, end, env=crawl_env(db, server, **(env or {})),
+                                    timeout=600)),
+        ("clean", lambda: stages.clean_run(db, run_id)),
+        ("dedupe", lambda: stages.dedupe_run(db, run_id)),
+        ("load", lambda: stages.load_run(db, run_id, start, end)),
+        ("check", lambda: stages.check_run(db, run_id)),
+    ]
+    for name, step in steps if crawl else steps[1:]:
+        try:
+            out.results[name] = step()
+        except (CrawlFailed, stages.RunCheckFailed, Exception) as exc:  # noqa: BLE001 - recorded, then judged
+            out.errors[name] = f"{type(exc).__name__}: {exc}"
+            if not keep_going:
+                break
+    return out
+
+
+def stored_urls(db: str) -> list[str]:
+    return [r[0] for r in query(db, "SELECT url FROM api.articles WHERE source = %s", (SOURCE,))]
+
+
+def lost(db: str, expected: list[str]) -> list[str]:
+    """The expected article URLs that api.articles does not hold (by fetched or canonical URL)."""
+    have = {u for row in query(db, "SELECT url, canonical_url FROM api.articles") for u in row}
+    return sorted(set(expected) - have)
+
+
+def duplicate_rows(db: str) -> int:
+    """Rows beyond one per fetched URL: the same page stored twice under two keys."""
+    return query(db, "SELECT count(*) - count(DISTINCT url) FROM api.articles")[0][0]
+
+
+def rejects(db: str, run_id: str) -> dict[str, str]:
+    """url -> reason of the run's rejects."""
+    return dict(query(db, "SELECT url, reason FROM core.rejects WHERE run_id = %s", (run_id,)))
+
+
+@dataclass
+class Rerun:
+    rows_added: int
+    duplicates: int
+    errors: list[str]
+
+
+def rerun_three_times(db: str, server: FaultServer, run_id: str, window=WINDOW) -> Rerun:
+    """The same window again: the run retried (same id), an overlapping backfill run, and a reprocess of the
+    first run from its raw pages. Returns the rows they added and the duplicates left."""
+    before = query(db, "SELECT count(*) FROM api.articles")[0][0]
+    passes = [run_pass(db, server, run_id, window),
+              run_pass(db, server, f"backfill__{run_id}", window),
+              run_pass(db, server, run_id, window, crawl=False)]
+    after = query(db, "SELECT count(*) FROM api.articles")[0][0]
+    errors = [f"{p.run_id}: {step}: {msg}" for p in passes for step, msg in p.errors.items()]
+    return Rerun(after - before, duplicate_rows(db), errors)
+
+
+def window_articles(server: FaultServer, window=WINDOW) -> list[str]:
+    return server.articles(*window)
