@@ -24,6 +24,7 @@ class FetchFailure:
     """An article request that got no response at all (raw.fetch_failures)."""
 
     url: str
-    reason: str  # timeout | truncated | robots_disallowed | connection_error | dns_error
+    reason: str  # timeout | truncated | robots_disallowed | connection_error | dns_error | too_large |
+    #              redirect_loop | too_many_redirects
     detail: str
     failed_at: datetime

@@ -13,6 +13,9 @@ from transforms.normalize import clean_text
 # and needs no tz database.
 VN_TZ = timezone(timedelta(hours=7))
 
+# Zones on Earth run from UTC-12:00 to UTC+14:00; a larger displayed offset is a typo, not a time.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
 # Epoch seconds between 1973 and 2286 (its_publication, data-publishtime). A leading 0 is excluded so a
 # phone number such as the bienphong hotline 0912011882 can never pass as a timestamp.
 _EPOCH = re.compile(r"[1-9]\d{8,9}")
@@ -59,7 +62,10 @@ def _from_displayed(s: str) -> datetime | None:
         tz = VN_TZ
         if g["tz"]:
             sign = -1 if g["tz"].startswith("-") else 1
-            tz = timezone(sign * timedelta(hours=abs(int(g["tz"])), minutes=int(g["tzm"] or 0)))
+            offset = timedelta(hours=abs(int(g["tz"])), minutes=int(g["tzm"] or 0))
+            if offset > MAX_UTC_OFFSET:  # `GMT+25`: a malformed value, not a zone
+                return None
+            tz = timezone(sign * offset)
         try:
             return datetime(int(g["y"]), int(g["m"]), int(g["d"]), int(g["H"] or 0), int(g["M"] or 0),
                             int(g["S"] or 0), tzinfo=tz)

@@ -24,15 +24,28 @@ from transforms.normalize import UndecodableError, clean_lines, clean_text, deco
 from transforms.textclean import (
     caption_credit,
     cut_footer,
+    is_read_more,
     is_stray_token,
     looks_like_byline,
     parse_authors,
     parse_text_page,
     split_dateline,
 )
-from transforms.urls import canonical_url
+from transforms.urls import canonical_url, host
 
-REASONS = frozenset({"undecodable", "empty_body", "not_article", "no_title", "no_body", "parse_error"})
+REASONS = frozenset({"undecodable", "empty_body", "not_article", "no_title", "no_body", "parse_error", "too_large",
+                     "title_too_long"})
+# Headlines on the profiled sites run 40-150 characters, and a <title> carrying the site name stays under 250;
+# a "title" four times the longest honest one is a paragraph or a dump, not a headline.
+MAX_TITLE_CHARS = 1000
+# The longest body kept: 70 times the labelled pages' 5,700-7,500 characters, and past the full text of a long
+# decree (Báo Chính phủ prints them whole). PostgreSQL's tsvector holds at most 1 MB, which a text of a few
+# million characters can reach, and then the whole load would fail on one row.
+MAX_BODY_CHARS = 500_000
+# The longest canonical URL an article may be keyed on: the sitemap protocol's limit (Scrapy drops requests
+# over 2,083), and well inside the 2,704 bytes a core.articles index entry may hold (percent-encoded URLs are
+# ASCII, a byte a character).
+MAX_URL_CHARS = 2048
 # Below ~200 characters (two short Vietnamese sentences, about 40 words) a "body" is a soft-404, a paywall
 # stub or a video/photo page's one-line blurb; the saved articles carry 5,700-7,500 characters of body.
 MIN_BODY_CHARS = 200
@@ -67,7 +80,7 @@ _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|meta|article|div|p)\b", r
 _SNIFF_CHARS = 4096
 OUTPUT_KEYS = ("url", "canonical_url", "title", "sapo", "dateline", "body", "authors", "published_at",
                "modified_at", "section", "tags", "image_url", "language", "captions", "extracted_by",
-               "published_at_raw", "seen_at")
+               "published_at_raw", "seen_at", "canonical_refused")
 
 
 class Rejected(ValueError):
@@ -127,7 +140,11 @@ def _finish(url: str, profile: dict, fields: dict, by: dict) -> dict:
         raise Rejected("no_title", "no title in profile rules, JSON-LD, meta or markup")
     if len(fields.get("body") or "") < MIN_BODY_CHARS:
         raise Rejected("no_body", f"{len(fields.get('body') or '')} body characters < {MIN_BODY_CHARS}")
+    if len(fields["body"]) > MAX_BODY_CHARS:
+        raise Rejected("too_large", f"{len(fields['body'])} body characters > {MAX_BODY_CHARS}")
     fields.setdefault("canonical_url", canonical_url(url, profile.get("domain")))
+    if len(fields["canonical_url"]) > MAX_URL_CHARS:  # the fetched URL itself (Scrapy keeps it under 2,083)
+        raise Rejected("too_large", f"a URL of {len(fields['canonical_url'])} characters > {MAX_URL_CHARS}")
     out = {key: fields.get(key) for key in OUTPUT_KEYS}
     out.update(url=unicodedata.normalize("NFC", url), authors=out["authors"] or [], tags=out["tags"] or [],
                captions=out["captions"] or [], extracted_by={k: v for k, v in by.items() if fields.get(k)})
@@ -284,6 +301,24 @@ class _Page:
             if values:
                 return values
         return []
+
+
+def _join(base: str, ref: str) -> str:
+    try:
+        return urljoin(base, ref)
+    except ValueError:  # a reference urllib cannot parse: kept as given, and refused by _may_claim
+        return ref
+
+
+def _may_claim(canonical: str, profile: dict) -> bool:
+    """Whether a page may key its article on this canonical URL: parseable, short enough for the index, and
+    inside its source's allowed domains. Anything else would let one page overwrite an article of another
+    source (or crash the load); the page is then keyed on its fetched URL."""
+    name = host(canonical)
+    if name is None or len(canonical) > MAX_URL_CHARS:
+        return False
+    domains = profile.get("allowed_domains") or ([profile["domain"]] if profile.get("domain") else [])
+    return not domains or any(name == d or name.endswith("." + d) for d in domains)
 
 
 def _rule(rule) -> dict:
@@ -466,18 +501,25 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
     resolve("canonical_url", [("meta", [l.get("href") for l in root.iter("link")
                                         if "canonical" in (l.get("rel") or "").split()]),
                               ("meta", page.metas("og:url"))],
-            lambda v: canonical_url(urljoin(url, v), profile.get("domain")) if v.startswith(("http", "/")) else None)
+            lambda v: canonical_url(_join(url, v), profile.get("domain")) if v.startswith(("http", "/")) else None)
     kind = _not_article(root, page, url, fields.get("canonical_url", url), profile)
     if kind:
         raise Rejected("not_article", kind)
+    if "canonical_url" in fields and not _may_claim(fields["canonical_url"], profile):
+        fields["canonical_refused"] = fields.pop("canonical_url")
+        by.pop("canonical_url")
 
     site_names = {clean_text(n).casefold() for n in [profile.get("display_name"), *page.metas("og:site_name")] if n}
     h1 = next(root.iter("h1"), None)
     title_tag = next(root.iter("title"), None)
-    resolve("title", [("profile", rule_values("title")), ("jsonld", page.ld("headline")),
-                      ("meta", page.metas("og:title", "twitter:title")),
-                      ("generic", [node_text(el) for el in (h1, title_tag) if el is not None])],
-            lambda v: v if v.casefold() not in site_names else None)
+    titles = [("profile", rule_values("title")), ("jsonld", page.ld("headline")),
+              ("meta", page.metas("og:title", "twitter:title")),
+              ("generic", [node_text(el) for el in (h1, title_tag) if el is not None])]
+    resolve("title", titles, lambda v: v if v.casefold() not in site_names and len(v) <= MAX_TITLE_CHARS else None)
+    longest = max((len(v) for _, values in titles for v in values), default=0)
+    if "title" not in fields and longest > MAX_TITLE_CHARS:
+        raise Rejected("title_too_long", f"every title candidate is too long (up to {longest} characters > "
+                                         f"{MAX_TITLE_CHARS})")
     resolve("sapo", [("profile", rule_values("sapo")), ("jsonld", page.ld("description")),
                      ("meta", page.metas("og:description", "description", "twitter:description"))])
 
@@ -515,7 +557,7 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
             break
     resolve("image_url", [("profile", rule_values("image_url")), ("jsonld", page.ld("image")),
                           ("meta", page.metas("og:image", "twitter:image"))],
-            lambda v: urljoin(url, v) if not v.startswith("data:") else None)
+            lambda v: _join(url, v) if not v.startswith("data:") else None)
     html_tag = next(root.iter("html"), None)
     resolve("language", [("profile", rule_values("language")), ("jsonld", page.ld("inLanguage")),
                          ("meta", [html_tag.get("lang", "") if html_tag is not None else "",
@@ -539,7 +581,8 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
         body_method = "generic"
     # Generic extractors keep the headline and captions as paragraphs, and a caption outside <figure>
     # (`…. Ảnh: CTV`) is still a caption: none of them is body text.
-    paragraphs = [p for p in paragraphs if p and not is_stray_token(p) and p != fields.get("title")]
+    paragraphs = [p for p in paragraphs
+                  if p and not is_stray_token(p) and not is_read_more(p) and p != fields.get("title")]
     captions = _dedupe([c for c in captions + [p for p in paragraphs if caption_credit(p)] if c])
     paragraphs, _ = cut_footer([p for p in paragraphs if p not in captions])
     if paragraphs and looks_like_byline(paragraphs[-1]):  # a byline left at the end of the text

@@ -34,6 +34,36 @@ def _connect(db_url: str):
     return psycopg2.connect(db_url)
 
 
+# The largest page clean reads: 8 times the largest recorded page (Tuổi Trẻ, 500 KB). The crawler lands nothing
+# larger (crawlers/settings.py, DOWNLOAD_MAXSIZE); this bounds what older or foreign rows of raw.pages can cost,
+# such as a gzip bomb landed before that cap: its decompression stops here instead of filling memory.
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+
+
+class PageRejected(Exception):
+    """One page that cannot become an article, outside extraction's own reasons (core.rejects vocabulary)."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+def _inflate(body_gz: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """The stored page, gunzipped, never past `limit` bytes."""
+    import zlib
+
+    inflater = zlib.decompressobj(wbits=31)  # 31: the gzip container the landing pipeline writes
+    try:
+        body = inflater.decompress(body_gz, limit + 1)
+    except zlib.error as exc:
+        raise PageRejected("corrupt_body", f"the stored gzip cannot be read: {exc}") from None
+    if len(body) > limit or inflater.unconsumed_tail:
+        raise PageRejected("too_large", f"the page expands past {limit} bytes")
+    if not inflater.eof:
+        raise PageRejected("corrupt_body", "the stored gzip ends before its stream does")
+    return body
+
+
 def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
     from transforms import minhash
     from transforms.dedup import body_key, key_hash
@@ -47,23 +77,49 @@ def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
         article["published_at"], article.get("published_at_raw"), article["modified_at"], article.get("seen_at"),
         article["section"], article["tags"], article["image_url"], article["language"], article["captions"],
         json.dumps(article["extracted_by"], ensure_ascii=False), key_hash(key), page["fetched_at"],
-        None if sig is None else minhash.to_bytes(sig),
+        None if sig is None else minhash.to_bytes(sig), article.get("canonical_refused"),
     )
 
 
 _STAGING_COLUMNS = (
     "run_id, page_id, source, url, canonical_url, title, sapo, dateline, body, authors, published_at, "
     "published_at_raw, modified_at, seen_at, section, tags, image_url, language, captions, extracted_by, "
-    "body_hash, fetched_at, minhash"
+    "body_hash, fetched_at, minhash, canonical_refused"
 )
 
 
-def clean_run(db_url: str, run_id: str) -> dict:
-    """Extract every article page landed by `run_id` into staging; everything else becomes a reject."""
-    from psycopg2.extras import execute_values
-
+def _clean_page(run_id: str, page: dict):
+    """("staged", row), ("rejected", reason, detail) or None for a landed page that is not an article URL.
+    Never raises for the page's sake: whatever one page holds, the run goes on without it."""
     from crawlers.sources import load_profile
     from transforms.extract import Rejected, extract_page
+
+    try:
+        try:
+            profile = load_profile(page["source"])
+        except KeyError:
+            raise PageRejected("unknown_source", f"no profile for source {page['source']!r} (its folder under "
+                                                 "crawlers/sources/ is gone)") from None
+        # Feeds, sitemaps and listings may be landed for audit; only article URLs are cleaned.
+        if not re.search(profile["article_url"], page["url"]):
+            return None
+        if page["status"] != 200:
+            return "rejected", f"http_{page['status']}", None
+        article = extract_page(_inflate(bytes(page["body_gz"])), page["final_url"], profile=profile,
+                               headers=page["headers"])
+        return "staged", _staging_row(run_id, page, article)
+    except (Rejected, PageRejected) as exc:
+        return "rejected", exc.reason, f"page {page['page_id']}: {exc.detail}" if exc.detail else f"page {page['page_id']}"
+    except Exception as exc:  # noqa: BLE001 - a bug met on one page must not fail every retry of the run
+        log.exception("clean %s: page %s (%s) failed", run_id, page["page_id"], page["url"])
+        return "rejected", "parse_error", f"page {page['page_id']}: {type(exc).__name__}: {exc}"
+
+
+def clean_run(db_url: str, run_id: str) -> dict:
+    """Extract every article page landed by `run_id` into staging; everything else becomes a reject.
+
+    One page never fails the run: a page that cannot be read, extracted or stored is a reject naming it."""
+    from psycopg2.extras import execute_values
 
     counts = {"pages": 0, "staged": 0, "rejected": 0, "skipped_non_article_urls": 0}
     conn = _connect(db_url)
@@ -88,28 +144,20 @@ def clean_run(db_url: str, run_id: str) -> dict:
                 )
                 for values in pages:
                     page = dict(zip(columns, values))
-                    profile = load_profile(page["source"])
-                    # Feeds, sitemaps and listings may be landed for audit; only article URLs are cleaned.
-                    if not re.search(profile["article_url"], page["url"]):
+                    outcome = _clean_page(run_id, page)
+                    if outcome is None:
                         counts["skipped_non_article_urls"] += 1
                         continue
                     counts["pages"] += 1
-                    if page["status"] != 200:
-                        rejects.append((page, f"http_{page['status']}", None))
+                    if outcome[0] == "staged":
+                        staged.append((page, outcome[1]))
                     else:
-                        try:
-                            article = extract_page(
-                                gzip.decompress(bytes(page["body_gz"])), page["final_url"],
-                                profile=profile, headers=page["headers"],
-                            )
-                            staged.append(_staging_row(run_id, page, article))
-                        except Rejected as exc:
-                            rejects.append((page, exc.reason, exc.detail))
+                        rejects.append((page, outcome[1], outcome[2]))
                     if len(staged) >= BATCH_ROWS:
-                        counts["staged"] += _flush_staged(out, staged, execute_values)
+                        counts["staged"] += _flush_staged(out, staged, rejects, execute_values)
                     if len(rejects) >= BATCH_ROWS:
                         counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
-                counts["staged"] += _flush_staged(out, staged, execute_values)
+                counts["staged"] += _flush_staged(out, staged, rejects, execute_values)
                 counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
                 # Fresh statistics for the rows just written: planned on a staging table it believes
                 # empty, dedupe and load nest-loop over core.articles (128 s instead of 2 s at 20k pages).
@@ -120,11 +168,39 @@ def clean_run(db_url: str, run_id: str) -> dict:
     return counts
 
 
-def _flush_staged(cur, rows: list, execute_values) -> int:
-    n = len(rows)
+def _row_errors():
+    """What storing one staged row can raise for that row's sake (not the connection's): a value PostgreSQL
+    refuses, client-side (a NUL) or server-side (a constraint, an index entry over its size limit)."""
+    import psycopg2
+    from psycopg2 import errors
+
+    return ValueError, psycopg2.DataError, psycopg2.IntegrityError, errors.ProgramLimitExceeded
+
+
+def _flush_staged(cur, staged: list, rejects: list, execute_values) -> int:
+    """Insert the staged rows in one statement; if PostgreSQL refuses one, insert them one by one and turn each
+    refused row into a reject naming its page. Returns the rows staged."""
+    insert = f"INSERT INTO staging.articles ({_STAGING_COLUMNS}) VALUES %s"
+    rows = [row for _, row in staged]
+    n = 0
     if rows:
-        execute_values(cur, f"INSERT INTO staging.articles ({_STAGING_COLUMNS}) VALUES %s", rows)
-        rows.clear()
+        cur.execute("SAVEPOINT staged_batch")
+        try:
+            execute_values(cur, insert, rows)
+            n = len(rows)
+        except _row_errors():
+            cur.execute("ROLLBACK TO SAVEPOINT staged_batch")
+            for page, row in staged:
+                cur.execute("SAVEPOINT staged_row")
+                try:
+                    execute_values(cur, insert, [row])
+                    n += 1
+                except _row_errors() as exc:
+                    cur.execute("ROLLBACK TO SAVEPOINT staged_row")
+                    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                    rejects.append((page, "parse_error", f"page {page['page_id']}: PostgreSQL refused the row: {first}"))
+        cur.execute("RELEASE SAVEPOINT staged_batch")
+    staged.clear()
     return n
 
 
@@ -133,9 +209,11 @@ def _flush_rejects(cur, run_id: str, rejects: list, execute_values) -> int:
     if rejects:
         execute_values(
             cur,
-            """INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at) VALUES %s
-               ON CONFLICT (run_id, url, stage) DO UPDATE SET reason = EXCLUDED.reason, detail = EXCLUDED.detail""",
-            [(run_id, p["source"], p["url"], "extract", reason, detail, p["fetched_at"]) for p, reason, detail in rejects],
+            """INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at, page_id) VALUES %s
+               ON CONFLICT (run_id, url, stage) DO UPDATE SET reason = EXCLUDED.reason, detail = EXCLUDED.detail,
+                   page_id = EXCLUDED.page_id""",
+            [(run_id, p["source"], p["url"], "extract", reason, detail, p["fetched_at"], p["page_id"])
+             for p, reason, detail in rejects],
         )
         rejects.clear()
     return n
@@ -238,12 +316,14 @@ _LOAD_SQL = [
 
 _STATS_SQL = """
 INSERT INTO core.run_source_stats (run_id, source, window_start, window_end, pages_fetched, fetch_failures,
-    articles_new, articles_updated, articles_duplicate, rejected, rejects_by_reason, articles_fallback, loaded_at)
+    articles_new, articles_updated, articles_duplicate, rejected, rejects_by_reason, articles_fallback, loaded_at,
+    canonicals_refused)
 SELECT %(run)s, src.source, %(start)s, %(end)s,
        coalesce(st.staged, 0) + coalesce(rj.extract_rejects, 0),
        coalesce(rj.fetch_rejects, 0),
        coalesce(st.new, 0), coalesce(st.updated, 0), coalesce(st.duplicate, 0),
-       coalesce(rj.total, 0), coalesce(rj.by_reason, '{}'::jsonb), coalesce(st.fallback, 0), now()
+       coalesce(rj.total, 0), coalesce(rj.by_reason, '{}'::jsonb), coalesce(st.fallback, 0), now(),
+       coalesce(st.refused, 0)
 FROM (SELECT source FROM raw.crawls WHERE run_id = %(run)s
       UNION SELECT source FROM staging.articles WHERE run_id = %(run)s
       UNION SELECT source FROM core.rejects WHERE run_id = %(run)s) AS src
@@ -252,7 +332,8 @@ LEFT JOIN (SELECT source, count(*) AS staged,
                   count(*) FILTER (WHERE action = 'updated') AS updated,
                   count(*) FILTER (WHERE action = 'duplicate') AS duplicate,
                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_each_text(extracted_by) AS e
-                                                 WHERE e.value = 'generic')) AS fallback
+                                                 WHERE e.value = 'generic')) AS fallback,
+                  count(canonical_refused) AS refused
            FROM staging.articles WHERE run_id = %(run)s GROUP BY source) AS st USING (source)
 LEFT JOIN (SELECT source, count(*) AS total,
                   count(*) FILTER (WHERE stage = 'fetch') AS fetch_rejects,
@@ -267,7 +348,7 @@ ON CONFLICT (run_id, source) DO UPDATE SET
     articles_new = EXCLUDED.articles_new, articles_updated = EXCLUDED.articles_updated,
     articles_duplicate = EXCLUDED.articles_duplicate, rejected = EXCLUDED.rejected,
     rejects_by_reason = EXCLUDED.rejects_by_reason, articles_fallback = EXCLUDED.articles_fallback,
-    loaded_at = EXCLUDED.loaded_at
+    loaded_at = EXCLUDED.loaded_at, canonicals_refused = EXCLUDED.canonicals_refused
 """
 
 

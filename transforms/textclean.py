@@ -38,6 +38,11 @@ _MIN_NAME_WORDS, _MAX_NAME_WORDS = 2, 6
 _CAPTION = re.compile(r"(?:^|[.\s][-–—]?\s*)(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Nguồn ảnh)\s*:\s*(?P<credit>[^\n]{1,60})$")
 FOOTER_MARKERS = frozenset({"Bình luận", "ZALO", "Chia sẻ", "Facebook", "In bài", "Tin liên quan", "Xem thêm"})
 _STRAY = re.compile(r"^[a-z]+_\d+$")  # image alt/file names leaking as lines, e.g. `bwnv_10`
+# A line that points the reader to another story (`Xem thêm: …`, `>> Đọc thêm …`, `Tin liên quan: …`) is the
+# site's link furniture inside the body, never the article's text; 300 characters holds a label and a headline.
+_READ_MORE = re.compile(r"^(?:>>?\s*)?(?:xem thêm|đọc thêm|xem tiếp|tin liên quan|bài liên quan|tin cùng chuyên mục)"
+                        r"\s*[:.…>-]", re.I)
+_READ_MORE_MAX_CHARS = 300
 
 # The bienphong page header: hotline glued to the site clock (§6 row 2). The clock is when the page was
 # rendered, not when the article was published.
@@ -107,6 +112,11 @@ def is_stray_token(line: str) -> bool:
     return bool(_STRAY.match(line))
 
 
+def is_read_more(line: str) -> bool:
+    """A `Xem thêm: <headline>` line: a link to another story, not body text."""
+    return len(line) <= _READ_MORE_MAX_CHARS and bool(_READ_MORE.match(line))
+
+
 def parse_text_page(text: str, datelines: tuple[str, ...] | list[str] = ()) -> dict:
     """A seed-shaped plain-text page -> title, sapo, dateline, paragraphs, authors, captions, seen_at, footer.
 
@@ -118,7 +128,7 @@ def parse_text_page(text: str, datelines: tuple[str, ...] | list[str] = ()) -> d
         clock = SITE_CLOCK.search(lines[0])
         seen_at = clock.group(0) if clock else None
         lines = lines[1:]
-    lines, footer = cut_footer([line for line in lines if not is_stray_token(line)])
+    lines, footer = cut_footer([line for line in lines if not is_stray_token(line) and not is_read_more(line)])
     title, rest = (lines[0], lines[1:]) if lines else (None, [])
     authors = []
     if rest and looks_like_byline(rest[-1]):

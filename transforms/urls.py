@@ -17,8 +17,26 @@ _AMP_SEGMENT = re.compile(r"/amp(?=/|$)")
 
 def canonical_url(url: str, desktop_host: str | None = None) -> str:
     """The URL two fetches of the same article share. `desktop_host` (a profile's `domain`) names the host
-    a folded mobile host maps to when the desktop site lives on `www.`."""
-    url = url.strip()
+    a folded mobile host maps to when the desktop site lives on `www.`. Never raises: a URL urllib refuses (a
+    port out of range, a bracket in the host) cannot be folded and comes back stripped; its host() is None,
+    so extraction never keys an article on it."""
+    try:
+        return _fold(url.strip(), desktop_host)
+    except ValueError:  # UnicodeError (IDNA) is one too
+        return url.strip()
+
+
+def host(url: str) -> str | None:
+    """The URL's host, lower-cased, or None when it has none or urllib cannot parse it."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises on a port that is not a number in range
+    except ValueError:
+        return None
+    return (parts.hostname or "").lower() or None
+
+
+def _fold(url: str, desktop_host: str | None) -> str:
     drop = [k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)
             if k.lower().startswith("utm_") or k in TRACKING_PARAMS]
     if drop:

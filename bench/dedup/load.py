@@ -61,7 +61,7 @@ def staged_rows(n: int) -> list[tuple]:
 
 def _core_line(row: tuple, url_suffix: str = "") -> str:
     (run_id, _, source, _url, canonical, title, sapo, dateline, body, authors, published, published_raw,
-     modified, seen, section, tags, image, language, captions, extracted_by, body_hash, fetched, _sig) = row
+     modified, seen, section, tags, image, language, captions, extracted_by, body_hash, fetched, _sig, _refused) = row
     return copy_line((source, canonical + url_suffix, canonical + url_suffix, title, sapo, dateline, body, authors,
                       published, published_raw, modified, seen, section, tags, image, language, captions,
                       extracted_by, body_hash, fetched, fetched, run_id, run_id))
@@ -87,7 +87,8 @@ def upsert_path(url: str, rows: list[tuple]) -> float:
     try:
         with conn, conn.cursor() as out:
             for i in range(0, len(rows), stages.BATCH_ROWS):
-                stages._flush_staged(out, list(rows[i:i + stages.BATCH_ROWS]), execute_values)
+                batch = [({"page_id": row[1]}, row) for row in rows[i:i + stages.BATCH_ROWS]]
+                stages._flush_staged(out, batch, [], execute_values)
         stages.dedupe_run(url, RUN_ID)
         with conn, conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))

@@ -16,6 +16,9 @@ SELECT s.run_id,
        -- Appended (stable columns only grow at the end). A rising share means the site's selectors stopped
        -- matching: a redesign, caught before the fields degrade further.
        round(s.articles_fallback::numeric
-             / nullif(s.articles_new + s.articles_updated + s.articles_duplicate, 0), 4) AS fallback_share
+             / nullif(s.articles_new + s.articles_updated + s.articles_duplicate, 0), 4) AS fallback_share,
+       -- Pages whose canonical URL was not used as their key: outside the source's domains, unparseable or
+       -- too long (transforms/extract.py). A page claiming another outlet's article shows here.
+       s.canonicals_refused
 FROM core.run_source_stats AS s;
 COMMENT ON VIEW api.run_stats IS 'Per Airflow run and source: pages fetched, articles new/updated/duplicate, rejects by reason.';

@@ -48,15 +48,22 @@ def crawl_env(db: str, server: FaultServer, **extra: str) -> dict:
 
 
 def run_pass(db: str, server: FaultServer, run_id: str, window=WINDOW, *, crawl: bool = True,
-             keep_going: bool = False, env: dict | None = None) -> Pass:
+             keep_going: bool = False, env: dict | None = None, tamper=None, source: str = SOURCE) -> Pass:
     """Crawl the window into `run_id`, then clean, dedupe, load and check it. Stops at the first failure, as
-    Airflow's default trigger rule does, unless `keep_going` (an operator clearing the later tasks by hand)."""
+    Airflow's default trigger rule does, unless `keep_going` (an operator clearing the later tasks by hand).
+    `tamper(db, run_id)` runs between the crawl and the clean: damage done to what was landed."""
     out = Pass(run_id)
     start, end = window
+
+    def clean():
+        if tamper is not None:
+            tamper(db, run_id)
+        return stages.clean_run(db, run_id)
+
     steps = [
-        ("crawl", lambda: run_crawl(SOURCE, run_id, start, end, env=crawl_env(db, server, **(env or {})),
+        ("crawl", lambda: run_crawl(source, run_id, start, end, env=crawl_env(db, server, **(env or {})),
                                     timeout=600)),
-        ("clean", lambda: stages.clean_run(db, run_id)),
+        ("clean", clean),
         ("dedupe", lambda: stages.dedupe_run(db, run_id)),
         ("load", lambda: stages.load_run(db, run_id, start, end)),
         ("check", lambda: stages.check_run(db, run_id)),
@@ -93,22 +100,55 @@ def rejects(db: str, run_id: str) -> dict[str, str]:
 
 @dataclass
 class Rerun:
-    rows_added: int
+    rows_added: int  # rows beyond the window's articles that a re-run recovered (a damaged page fetched again)
     duplicates: int
     errors: list[str]
 
 
 def rerun_three_times(db: str, server: FaultServer, run_id: str, window=WINDOW) -> Rerun:
     """The same window again: the run retried (same id), an overlapping backfill run, and a reprocess of the
-    first run from its raw pages. Returns the rows they added and the duplicates left."""
-    before = query(db, "SELECT count(*) FROM api.articles")[0][0]
+    first run from its raw pages. Returns the rows they added beyond the window's own articles, and the
+    duplicates left."""
+    articles = window_articles(server, window)
+    count = "SELECT count(*) FROM api.articles"
+    before, missing_before = query(db, count)[0][0], len(lost(db, articles))
     passes = [run_pass(db, server, run_id, window),
               run_pass(db, server, f"backfill__{run_id}", window),
               run_pass(db, server, run_id, window, crawl=False)]
-    after = query(db, "SELECT count(*) FROM api.articles")[0][0]
+    after, missing_after = query(db, count)[0][0], len(lost(db, articles))
     errors = [f"{p.run_id}: {step}: {msg}" for p in passes for step, msg in p.errors.items()]
-    return Rerun(after - before, duplicate_rows(db), errors)
+    return Rerun(after - before - (missing_before - missing_after), duplicate_rows(db), errors)
 
 
 def window_articles(server: FaultServer, window=WINDOW) -> list[str]:
     return server.articles(*window)
+
+
+def judge(db: str, server: FaultServer, ledger, *, fault: str, expected: str, url: str, reason: str | None = None,
+          run_id: str = "scheduled__fault", tamper=None, counted: str | None = None) -> Pass:
+    """One bad page in the window: the run goes on; the page ends as reject `reason`, or, with reason None,
+    is stored after all; every other article of the window loads; three re-runs add nothing. `counted` names
+    an api.run_stats column that must count the fault. Records the ledger row, then asserts."""
+    first = run_pass(db, server, run_id, tamper=tamper)
+    got = rejects(db, run_id).get(url)
+    first.results["reject"] = query(db, "SELECT reason, detail, page_id FROM core.rejects WHERE run_id = %s AND url = %s",
+                                    (run_id, url))
+    expected_urls = [u for u in window_articles(server) if reason is None or u != url]
+    missing = lost(db, expected_urls)
+    tally = None
+    if counted:
+        tally = query(db, f"SELECT coalesce(sum({counted}), 0) FROM api.run_stats WHERE run_id = %s", (run_id,))[0][0]
+    again = rerun_three_times(db, server, run_id)
+    errors = [f"{step}: {msg}" for step, msg in first.errors.items()] + again.errors
+    in_api = url in stored_urls(db)
+    outcome = (in_api if reason is None else got == reason) and not errors and (not counted or tally)
+    observed = ("stored" if in_api else f"reject {got}") + (f", counted in {counted}: {tally}" if counted else "")
+    observed += f"; {len(expected_urls) - len(missing)} of {len(expected_urls)} window articles stored"
+    observed += f"; failed: {errors[0]}" if errors else "; every step passed"
+    ledger.record(fault, expected, observed, survived=outcome and not missing and not again.rows_added
+                  and not again.duplicates, lost=len(missing), duplicates=again.rows_added + again.duplicates)
+    assert not errors, f"{fault}: a step failed: {errors}"
+    assert outcome, f"{fault}: expected {reason or 'stored'}, observed {observed}"
+    assert not missing, f"{fault}: valid articles lost: {missing}"
+    assert again.rows_added == 0 and again.duplicates == 0, f"{fault}: re-runs added {again}"
+    return first

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from fault_harness import lost, rejects, rerun_three_times, run_pass, stored_urls, window_articles
+from fault_harness import judge, window_articles
 from fault_server import Answer, Hang, Page, Reply, Reset, Truncate
 
 SECTION_PAGE = (
@@ -12,29 +12,6 @@ SECTION_PAGE = (
 ).encode()
 # Bytes that are not text in any encoding: invalid UTF-8 lead and continuation bytes, declared UTF-8.
 BINARY = b"<html><body>" + bytes(0x80 + (i * 37) % 0x7F for i in range(4000)) + b"</body></html>"
-
-
-def judge(db, server, ledger, *, fault: str, expected: str, run_id: str, url: str, reason: str | None,
-          stored: bool) -> None:
-    """One bad page in the window: the run must go on, the page end as `reason` (or be `stored`), every
-    other article of the window load, and three re-runs add nothing."""
-    first = run_pass(db, server, run_id)
-    got = rejects(db, run_id).get(url)
-    expected_urls = [u for u in window_articles(server) if stored or u != url]
-    missing = lost(db, expected_urls)
-    again = rerun_three_times(db, server, run_id)
-    errors = list(first.errors.values()) + again.errors
-    in_api = url in stored_urls(db)
-    outcome = (in_api if stored else got == reason) and not errors
-    observed = (f"{'stored' if in_api else f'reject {got}'}; "
-                f"{len(expected_urls) - len(missing)} of {len(expected_urls)} window articles stored"
-                + (f"; failed: {errors[0]}" if errors else "; every step passed"))
-    ledger.record(fault, expected, observed, survived=outcome and not missing and not again.rows_added
-                  and not again.duplicates, lost=len(missing), duplicates=again.rows_added + again.duplicates)
-    assert not errors, f"{fault}: a step failed: {errors}"
-    assert outcome, f"{fault}: expected {'stored' if stored else reason}, observed {observed}"
-    assert not missing, f"{fault}: valid articles lost: {missing}"
-    assert again.rows_added == 0 and again.duplicates == 0, f"{fault}: re-runs added {again}"
 
 
 CASES = [
@@ -57,8 +34,7 @@ CASES = [
 def test_bad_response(fresh_db, fault_server, ledger, fault, expected, injected, reason):
     url = window_articles(fault_server)[3]
     fault_server.faults[fault_server.path(url)] = injected
-    judge(fresh_db, fault_server, ledger, fault=fault, expected=expected, run_id="scheduled__faults",
-          url=url, reason=reason, stored=reason is None)
+    judge(fresh_db, fault_server, ledger, fault=fault, expected=expected, url=url, reason=reason)
 
 
 def test_robots_disallow(fresh_db, fault_server, ledger):
@@ -67,7 +43,7 @@ def test_robots_disallow(fresh_db, fault_server, ledger):
     robots = f"User-agent: *\nDisallow: {path}\nSitemap: https://www.bienphong.com.vn/sitemap.xml\n"
     fault_server.faults["/robots.txt"] = Answer(Reply(200, robots.encode(), "text/plain; charset=utf-8"))
     judge(fresh_db, fault_server, ledger, fault="robots.txt disallows an article", expected="reject robots_disallowed",
-          run_id="scheduled__robots", url=url, reason="robots_disallowed", stored=False)
+          url=url, reason="robots_disallowed")
     assert fault_server.hits[path] == 0, "the crawler fetched a page robots.txt disallows"
 
 
@@ -81,5 +57,4 @@ def test_stray_bytes_in_utf8(fresh_db, fault_server, ledger):
 
     fault_server.faults[fault_server.path(url)] = Page(splice)
     judge(fresh_db, fault_server, ledger, fault="8 stray invalid bytes in a UTF-8 article",
-          expected="stored: the page is mostly valid UTF-8", run_id="scheduled__stray", url=url, reason=None,
-          stored=True)
+          expected="stored: the page is mostly valid UTF-8", url=url)

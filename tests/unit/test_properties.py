@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from transforms.dates import isoformat, parse_datetime
 from transforms.dedup import body_key
+from transforms.urls import canonical_url
 from transforms.extract import Rejected, extract_page
 from transforms.normalize import (
     UndecodableError,
@@ -134,3 +135,40 @@ def test_extract_page_on_arbitrary_bytes_raises_only_rejected(body, url):
         _check_article(extract_page(body, url))
     except Rejected:
         pass
+
+
+# Displayed dates built from the sites' own parts, with any offset and any numbers: the shapes a page's date
+# field really holds, where a bad value (an offset of 25 h, day 0) once raised instead of giving None.
+DISPLAYED_DATES = st.builds(
+    lambda d, m, y, hh, mm, sign, tz, tzm, shape: shape.format(d=d, m=m, y=y, hh=hh, mm=mm, sign=sign, tz=tz,
+                                                               tzm=tzm),
+    st.integers(0, 99), st.integers(0, 99), st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99),
+    st.sampled_from("+-"), st.integers(0, 99), st.integers(0, 99),
+    st.sampled_from(["{d}/{m}/{y} {hh}:{mm} (GMT{sign}{tz})", "{d}/{m}/{y} {hh}:{mm} GMT{sign}{tz}:{tzm:02d}",
+                     "Thứ bảy, {d}/{m}/{y}, {hh}:{mm} (GMT{sign}{tz})", "{hh}h{mm} ngày {d}/{m}/{y} GMT{sign}{tz}",
+                     "{y}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:00{sign}{tz:02d}:{tzm:02d}"]))
+
+
+@QUICK
+@given(st.one_of(DISPLAYED_DATES, VIETNAMESE))
+def test_parse_datetime_never_raises_on_displayed_shapes(raw):
+    value = parse_datetime(raw)
+    assert value is None or value.tzinfo is not None
+
+
+# URLs from parts that urllib refuses one way or another: ports out of range or not numbers, brackets and
+# other reserved characters in the host, spaces, percent signs, non-ASCII.
+URL_PARTS = st.builds(
+    lambda scheme, host, port, path: f"{scheme}://{host}{port}/{path}",
+    st.sampled_from(["https", "http", "HTTPS", "ftp", ""]),
+    st.one_of(st.sampled_from(["vnexpress.net", "www.bienphong.com.vn", "m.tuoitre.vn", "[::1]", "[vnexpress.net",
+                               "vnexpress.net]", "xn--", "bienphòng.vn", ""]), st.text(max_size=20)),
+    st.one_of(st.just(""), st.integers(-10, 10**6).map(lambda p: f":{p}"), st.text(max_size=6).map(":{}".format)),
+    st.text(max_size=40),
+)
+
+
+@QUICK
+@given(st.one_of(URL_PARTS, st.text()), st.sampled_from([None, "www.bienphong.com.vn"]))
+def test_canonical_url_never_raises(url, desktop):
+    assert isinstance(canonical_url(url, desktop), str)
