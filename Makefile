@@ -41,7 +41,8 @@ bench-dedup: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.dedup.scale $(if $(SIZES),--sizes $(SIZES)) --write
 	$(VENV)/bin/python -m bench.dedup.load $(if $(PAGES),--pages $(PAGES)) --write
 
-## make run [OFFLINE=1]: airflow standalone on localhost:8080 (login printed), DAGs unpaused, crawling the
+## make run [OFFLINE=1]: Airflow (api-server, scheduler, dag-processor, triggerer) on 127.0.0.1:8080 (login
+## printed; BANTIN_BIND_HOST/BANTIN_AIRFLOW_PORT change it), DAGs unpaused, crawling the
 ## live sites, or with OFFLINE=1 a replay whose news runs up to now. Ctrl-C stops everything it started.
 run: $(VENV)/.synced
 	$(BANTIN) run $(if $(OFFLINE),--offline)

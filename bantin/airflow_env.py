@@ -1,4 +1,4 @@
-"""The environment every `airflow` invocation of this project runs with (CLI, standalone, demo, tests).
+"""The environment every `airflow` invocation of this project runs with (CLI, `make run`, demo, tests).
 
 Airflow reads its whole configuration from AIRFLOW__SECTION__KEY variables, so one function builds them all:
 no airflow.cfg to drift, and the demo, `make run` and the tests cannot disagree about where things live.
@@ -27,12 +27,21 @@ def _local_secrets(home: Path) -> dict[str, str]:
 
     They must be stable across processes: the api-server signs the tokens that task processes present, and
     a per-process random key would make every task fail authentication after a restart."""
+    from cryptography.fernet import Fernet
+
     path = home / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {"jwt_secret": secrets.token_urlsafe(32), "secret_key": secrets.token_urlsafe(32)}
-    path.write_text(json.dumps(values))
-    path.chmod(0o600)
+    values = json.loads(path.read_text()) if path.exists() else {}
+    wanted = {"jwt_secret": lambda: secrets.token_urlsafe(32), "secret_key": lambda: secrets.token_urlsafe(32),
+              # Encrypts connection passwords and variables in the metadata database; empty, they are stored
+              # in clear text.
+              "fernet_key": lambda: Fernet.generate_key().decode()}
+    missing = {key: make() for key, make in wanted.items() if key not in values}
+    if missing:  # a checkout's secrets from before a key existed gain it; the others never change
+        values.update(missing)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(values, out)
+        path.chmod(0o600)
     return values
 
 
@@ -57,7 +66,7 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
     keys = _local_secrets(home)
     env = dict(os.environ if base is None else base)
     env.update({
-        # `airflow standalone` and the task runner start `airflow` by name: it must be this venv's.
+        # The task runner starts `airflow` by name: it must be this venv's.
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH") or os.environ.get("PATH", os.defpath)]),
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(db.project_home() / "dags"),
@@ -77,6 +86,7 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "simple_auth_manager_passwords.json"),
         "AIRFLOW__API_AUTH__JWT_SECRET": keys["jwt_secret"],
         "AIRFLOW__API__SECRET_KEY": keys["secret_key"],
+        "AIRFLOW__CORE__FERNET_KEY": keys["fernet_key"],
         # New DAGs start unpaused: `make run` should ingest without a click in the UI.
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         # Re-scan dags/ every 30 s instead of 5 min, so an edited DAG shows up while developing.

@@ -10,6 +10,34 @@ class UserError(Exception):
     """A problem the operator can fix; printed as one line, exit status 2."""
 
 
+def _when(text: str | None, flag: str):
+    """An ISO 8601 date or time of the news; without an offset it is Vietnam time, the news's own."""
+    from datetime import datetime, timedelta, timezone
+
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{flag} {text!r} is not an ISO 8601 date or time (e.g. 2026-03-07 or "
+                        "2026-03-07T11:00:00+07:00)") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone(timedelta(hours=7)))
+
+
+def _unreachable(exc: BaseException) -> BaseException | None:
+    """The psycopg2 OperationalError behind `exc` (SQLAlchemy and alembic wrap it), if the database could not
+    be reached."""
+    import psycopg2
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, psycopg2.OperationalError):
+            return exc
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return None
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     from transforms.extract import extract_file
 
@@ -23,7 +51,7 @@ def _cmd_db(args: argparse.Namespace) -> int:
     from bantin import db
 
     if args.action == "url":
-        print(db.database_url())
+        print(db.reader_url() if args.reader else db.database_url())
     elif args.action == "migrate":
         from bantin.migrate import migrate
 
@@ -40,8 +68,15 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from bantin.report import print_report
+    from bantin import db
+    from bantin.report import collect, print_report
 
+    if args.latest_run_id:
+        run_id = collect(db.database_url())["run_id"]
+        if run_id is None:
+            raise UserError("no run has loaded yet")
+        print(run_id)
+        return 0
     print_report(run_id=args.run_id)
     return 0
 
@@ -54,9 +89,14 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
+    from bantin import db
     from transforms.stages import reprocess
 
-    summary = reprocess(run_ids=args.run_id, since=args.since, until=args.until)
+    since, until = _when(args.since, "--since"), _when(args.until, "--until")
+    if not (args.run_id or since or until or args.all):
+        raise UserError("nothing chosen: give --run-id, a --since/--until range of news dates, or --all to "
+                        "reprocess every run")
+    summary = reprocess(db.database_url(), run_ids=args.run_id, since=since, until=until)
     print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     return 0
 
@@ -97,10 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["url", "migrate", "rekey"],
                    help="url: print the warehouse URI; migrate: apply migrations and views; rekey: sign and "
                         "cluster articles stored without a MinHash signature (before migration 0003)")
+    p.add_argument("--reader", action="store_true",
+                   help="with url: the read-only consumer's URI (bantin_reader: the api schema only)")
     p.set_defaults(func=_cmd_db)
 
     p = sub.add_parser("report", help="what landed, read back through the api views")
     p.add_argument("--run-id", default=None, help="only this Airflow run")
+    p.add_argument("--latest-run-id", action="store_true", help="print only the id of the latest run loaded")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("replay", help="serve the offline replay of the sources over HTTP")
@@ -112,8 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reprocess", help="clean, dedupe and load again from raw pages already landed")
     p.add_argument("--run-id", action="append", default=None, help="a run to reprocess (repeatable)")
-    p.add_argument("--since", default=None, help="ISO time: runs whose pages were fetched from then on")
-    p.add_argument("--until", default=None, help="ISO time: ... up to then")
+    p.add_argument("--since", default=None,
+                   help="ISO date or time of the news (published, else first seen; Vietnam time without an "
+                        "offset): the runs that landed news from then on, or whose crawl window reaches it")
+    p.add_argument("--until", default=None, help="... up to then (exclusive)")
+    p.add_argument("--all", action="store_true", help="every run whose raw pages are still kept")
     p.set_defaults(func=_cmd_reprocess)
 
     p = sub.add_parser("airflow-env", help="print the Airflow environment of this checkout as shell exports")
@@ -122,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="bootstrap, run news_ingest once against the offline replay, report")
     p.set_defaults(func=_cmd_demo)
 
-    p = sub.add_parser("run", help="bootstrap and start airflow standalone (UI on localhost:8080)")
+    p = sub.add_parser("run", help="bootstrap and start Airflow's components (UI on 127.0.0.1:8080, see "
+                                   "BANTIN_BIND_HOST)")
     p.add_argument("--offline", action="store_true", help="crawl a replay anchored at now, not the live sites")
     p.set_defaults(func=_cmd_run)
     return parser
@@ -130,15 +177,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+
+    def fail(message) -> int:
+        # Operators get one line, not a traceback.
+        first = str(message).strip().splitlines()[0] if str(message).strip() else type(message).__name__
+        print(f"bantin {args.command}: error: {first}", file=sys.stderr)
+        return 2
+
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `bantin report | head`: the reader left. Point stdout at /dev/null so the interpreter's final flush
+        # does not raise again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return fail("output closed before it was all written (broken pipe)")
     except (UserError, FileNotFoundError, IsADirectoryError, PermissionError, ValueError, KeyError) as exc:
-        # Operators get one line, not a traceback; the exception type tells what kind of problem it is.
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"bantin {args.command}: error: {message}", file=sys.stderr)
-        return 2
+        return fail(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc)
+    except Exception as exc:
+        lost = _unreachable(exc)
+        if lost is None:
+            raise
+        from bantin import db
+
+        return fail(f"cannot reach the warehouse at {db.redacted(db.database_url_hint())}: {lost}")
 
 
 if __name__ == "__main__":

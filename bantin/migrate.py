@@ -47,7 +47,25 @@ def apply_views(url: str) -> list[str]:
     return [p.name for p in files]
 
 
+def enable_reader(url: str) -> None:
+    """bantin_reader may log in, with its password (bantin.db.reader_password). The role is the server's, not
+    one database's, so every warehouse on a server shares it; the grants (sql/views/900_grants.sql) are per
+    database."""
+    import psycopg2
+
+    from bantin.db import READER, reader_password
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            # PASSWORD takes a literal, not a parameter placeholder in a utility statement: psycopg2 quotes it.
+            cur.execute(f"ALTER ROLE {READER} WITH LOGIN PASSWORD %s", (reader_password(),))
+    finally:
+        conn.close()
+
+
 def migrate(url: str) -> None:
     upgrade(url)
     applied = apply_views(url)
+    enable_reader(url)
     log.info("views re-applied: %s", ", ".join(applied))

@@ -8,15 +8,20 @@ def _rows(cur, sql: str, params=()) -> list[tuple]:
 
 
 def collect(db_url: str, run_id: str | None = None) -> dict:
-    """Figures for one run (default: the latest loaded) and the archive totals."""
+    """Figures for one run (default: the latest run loaded) and the archive totals: what the run's first load
+    landed, and the later loads of the run (re-runs, reprocesses), which never rewrite it."""
     import psycopg2
 
     conn = psycopg2.connect(db_url)
     try:
         with conn, conn.cursor() as cur:
             if run_id is None:
-                latest = _rows(cur, "SELECT run_id FROM api.run_stats ORDER BY loaded_at DESC LIMIT 1")
+                latest = _rows(cur, "SELECT run_id FROM api.run_stats WHERE load_number = 1 "
+                                    "ORDER BY loaded_at DESC LIMIT 1")
                 run_id = latest[0][0] if latest else None
+            elif not _rows(cur, "SELECT 1 FROM api.run_stats WHERE run_id = %s LIMIT 1", (run_id,)):
+                raise ValueError(f"no loaded run {run_id!r} (runs are named as in Airflow, e.g. "
+                                 "scheduled__2026-03-07T04:00:00+00:00; `bantin report` shows the latest)")
             totals = dict(_rows(cur, "SELECT source, count(*) FROM api.articles GROUP BY source ORDER BY source"))
             (stories,) = _rows(cur, """SELECT count(*), count(*) FILTER (WHERE member_count > 1),
                                               coalesce(max(member_count), 0) FROM api.stories""")
@@ -24,15 +29,21 @@ def collect(db_url: str, run_id: str | None = None) -> dict:
                 cur,
                 """SELECT source, pages_fetched, fetch_failures, articles_new, articles_updated,
                           articles_duplicate, rejected, rejects_by_reason
-                   FROM api.run_stats WHERE run_id = %s ORDER BY source""",
+                   FROM api.run_stats WHERE run_id = %s AND load_number = 1 ORDER BY source""",
                 (run_id,),
             )
+            later = _rows(cur, """SELECT load_number, load_kind, max(loaded_at), sum(articles_new),
+                                         sum(articles_updated), sum(articles_duplicate)
+                                  FROM api.run_stats WHERE run_id = %s AND load_number > 1
+                                  GROUP BY 1, 2 ORDER BY 1""", (run_id,))
     finally:
         conn.close()
     keys = ("pages_fetched", "fetch_failures", "new", "updated", "duplicate", "rejected", "rejects_by_reason")
     return {"run_id": run_id, "articles_total": totals,
             "stories": dict(zip(("stories", "multi_member", "largest"), stories)),
-            "run": {row[0]: dict(zip(keys, row[1:])) for row in runs}}
+            "run": {row[0]: dict(zip(keys, row[1:])) for row in runs},
+            "later_loads": [dict(zip(("load", "kind", "loaded_at", "new", "updated", "duplicate"), row))
+                            for row in later]}
 
 
 def format_report(figures: dict) -> str:
@@ -57,6 +68,9 @@ def format_report(figures: dict) -> str:
                  f"{st['largest']} articles)")
     new = sum(r.get("new", 0) for r in figures["run"].values())
     lines.append(f"{new} new article rows" if new else "0 new rows: everything fetched was already stored")
+    for load in figures.get("later_loads", []):
+        lines.append(f"later load #{load['load']} ({load['kind']}, {load['loaded_at']:%Y-%m-%d %H:%M %Z}): "
+                     f"{load['new']} new, {load['updated']} updated, {load['duplicate']} unchanged")
     return "\n".join(lines)
 
 

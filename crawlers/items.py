@@ -1,7 +1,7 @@
 """Items the spider hands to the landing pipeline: one per HTTP response, one per request that got none."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -13,7 +13,7 @@ class RawPage:
     final_url: str
     status: int
     headers: dict
-    body: bytes
+    body: bytes = field(repr=False)  # logged items (a dropped one) must not print a whole page
     fetched_at: datetime
     discovered_via: str  # feed | sitemap | listing | archive | seed
     discovered_at: datetime | None

@@ -5,9 +5,12 @@ import gzip
 import json
 import logging
 import os
+import re
+import time
 from datetime import datetime, timezone
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from crawlers.items import FetchFailure, RawPage
 
@@ -15,6 +18,21 @@ log = logging.getLogger(__name__)
 
 # The header subset kept per page (architecture.md): enough to re-decode and to revalidate, nothing else.
 KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "location")
+# jsonb cannot hold NUL, and no control character belongs in a header value.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Stats the pipeline keeps, read by `scrapy crawl`'s exit status (crawlers/commands/crawl.py) and recorded as
+# raw.crawls.pages_received/pages_landed for the run's check: every item handed to the pipeline, every one landed.
+RECEIVED, LANDED = "bantin/landing/received", "bantin/landing/landed"
+# Set when the pipeline gave up on the database: the crawl stops and `scrapy crawl` exits 1.
+FAILED = "bantin/landing/failed"
+# How long landing keeps retrying a database that went away before the crawl gives up. A PostgreSQL restart
+# takes seconds and a managed database's failover one to two minutes; beyond that an operator is needed, and
+# a crawl that keeps fetching pages it cannot land only loses them. Override: BANTIN_LANDING_RETRY_SECONDS.
+RETRY_SECONDS = 120.0
+# The first retry waits this long and each later one twice as long, up to MAX_DELAY: a blip costs a second,
+# a long outage one attempt every 10 s rather than a connection storm from every item in flight.
+FIRST_DELAY, MAX_DELAY = 0.5, 10.0
 
 
 def database_url() -> str:
@@ -29,13 +47,17 @@ def database_url() -> str:
     return url
 
 
+def retry_seconds() -> float:
+    return float(os.environ.get("BANTIN_LANDING_RETRY_SECONDS") or RETRY_SECONDS)
+
+
 def header_subset(headers) -> dict:
     """Scrapy's Headers (bytes keys/values, multi-valued) -> {lower-case name: str} for the kept names."""
     out = {}
     for name in KEPT_HEADERS:
         value = headers.get(name)
         if value is not None:
-            out[name] = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            out[name] = _CONTROL.sub("", value.decode("latin-1") if isinstance(value, bytes) else str(value))
     return out
 
 
@@ -45,13 +67,32 @@ def _jsonable(value):
     return str(value)
 
 
+def _connection_lost(exc: Exception, conn) -> bool:
+    """Whether a psycopg2 error means the database went away (retry) rather than refused this row: the client
+    lost the connection (no SQLSTATE), or the server says so (class 08, connection exception; 57P, operator
+    intervention: shutting down, starting up, in recovery)."""
+    import psycopg2
+
+    if isinstance(exc, psycopg2.InterfaceError) or conn is None or conn.closed:
+        return True
+    code = getattr(exc, "pgcode", None)
+    # psycopg2 reports "server closed the connection unexpectedly" as a bare DatabaseError or OperationalError.
+    return code.startswith(("08", "57P")) if code else type(exc) in (psycopg2.DatabaseError, psycopg2.OperationalError)
+
+
 class LandingPipeline:
-    """One autocommit connection per crawl; every write is an idempotent upsert keyed by (run_id, url)."""
+    """One autocommit connection per crawl; every write is an idempotent upsert keyed by (run_id, url), so a
+    write retried after the connection dropped cannot land twice.
+
+    When the database goes away mid-crawl (a restart, a failover), each write waits and reconnects with
+    bounded backoff, without blocking the downloads of the pages behind it; after retry_seconds() the crawl
+    stops, `scrapy crawl` exits 1, and the run's check fails on the pages received but not landed."""
 
     def __init__(self, crawler, url: str):
         self.crawler = crawler
         self.url = url
         self.conn = None
+        self.gave_up: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -59,75 +100,137 @@ class LandingPipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self, spider=None):
+    def _cursor(self):
         import psycopg2
 
-        spider = spider or self.crawler.spider
-        self.conn = psycopg2.connect(self.url)
-        self.conn.autocommit = True
-        with self.conn.cursor() as cur:
-            cur.execute(
-                """
-                INSERT INTO raw.crawls (run_id, source, window_start, window_end, started_at)
-                VALUES (%s, %s, %s, %s, %s)
-                ON CONFLICT (run_id, source) DO UPDATE SET
-                    window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
-                    started_at = EXCLUDED.started_at, finished_at = NULL, finish_reason = NULL
-                """,
-                (spider.run_id, spider.source, spider.window_start, spider.window_end, datetime.now(timezone.utc)),
-            )
+        if self.conn is None or self.conn.closed:
+            self.conn = psycopg2.connect(self.url, connect_timeout=10)
+            self.conn.autocommit = True
+        return self.conn.cursor()
 
-    def process_item(self, item, spider=None):
+    async def _write(self, what: str, statement, *, item: bool = True) -> None:
+        """Run `statement(cursor)`, reconnecting and retrying while the database is unreachable. Giving up
+        stops the crawl; after that, items fail at once (`item`), while the crawl's own records still try."""
+        import psycopg2
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import reactor
+        from twisted.internet.task import deferLater
+
+        delay, deadline = FIRST_DELAY, time.monotonic() + retry_seconds()
+        while True:
+            if self.gave_up and item:
+                raise DropItem(f"{what}: not landed: {self.gave_up}")
+            try:
+                with self._cursor() as cur:
+                    statement(cur)
+                return
+            except psycopg2.Error as exc:
+                if not _connection_lost(exc, self.conn):
+                    raise
+                if self.conn is not None:
+                    self.conn.close()
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                if time.monotonic() + delay > deadline:
+                    why = f"the database stayed unreachable for {retry_seconds():.0f} s ({first})"
+                    if not item:
+                        raise RuntimeError(f"{what}: {why}") from exc
+                    self._give_up(why)
+                    continue
+                log.warning("landing %s: database unreachable (%s); retrying in %.1f s", what, first, delay)
+                await maybe_deferred_to_future(deferLater(reactor, delay))
+                delay = min(delay * 2, MAX_DELAY)
+
+    def _give_up(self, why: str) -> None:
+        if self.gave_up:
+            return
+        self.gave_up = why
+        self.crawler.stats.set_value(FAILED, why)
+        log.error("landing gave up: %s; stopping the crawl", why)
+        from scrapy.utils.defer import deferred_from_coro
+
+        # Not awaited: closing waits for the items in flight, this one among them.
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="landing_failed"))
+
+    async def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        await self._write("the crawl's start", item=False, statement=lambda cur: cur.execute(
+            """
+            INSERT INTO raw.crawls (run_id, source, window_start, window_end, started_at)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (run_id, source) DO UPDATE SET
+                window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
+                started_at = EXCLUDED.started_at, finished_at = NULL, finish_reason = NULL,
+                pages_received = NULL, pages_landed = NULL
+            """,
+            (spider.run_id, spider.source, spider.window_start, spider.window_end, datetime.now(timezone.utc)),
+        ))
+
+    async def process_item(self, item, spider=None):
+        spider = spider or self.crawler.spider
+        self.crawler.stats.inc_value(RECEIVED)
+        try:
+            await self._write(item.url, lambda cur: self._land(cur, spider, item))
+        except DropItem:
+            raise
+        except Exception as exc:  # the database refused this row: counted as not landed, and the crawl goes on
+            log.error("landing %s refused: %s: %s", item.url, type(exc).__name__, exc)
+            raise DropItem(f"{item.url}: the database refused it: {exc}") from exc
+        self.crawler.stats.inc_value(LANDED)
+        return item
+
+    @staticmethod
+    def _land(cur, spider, item) -> None:
         from psycopg2 import Binary
         from psycopg2.extras import Json
 
-        spider = spider or self.crawler.spider
-        with self.conn.cursor() as cur:
-            if isinstance(item, RawPage):
-                cur.execute(
-                    """
-                    INSERT INTO raw.pages (run_id, source, url, final_url, status, fetched_at, headers, body_gz,
-                                           body_bytes, discovered_via, discovered_at)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                    ON CONFLICT (run_id, url) DO UPDATE SET
-                        final_url = EXCLUDED.final_url, status = EXCLUDED.status, fetched_at = EXCLUDED.fetched_at,
-                        headers = EXCLUDED.headers, body_gz = EXCLUDED.body_gz, body_bytes = EXCLUDED.body_bytes,
-                        discovered_via = EXCLUDED.discovered_via, discovered_at = EXCLUDED.discovered_at
-                    """,
-                    (spider.run_id, spider.source, item.url, item.final_url, item.status, item.fetched_at,
-                     Json(item.headers), Binary(gzip.compress(item.body, mtime=0)), len(item.body),
-                     item.discovered_via, item.discovered_at),
-                )
-                # A page that finally answered supersedes an earlier failure of the same run (a re-run).
-                cur.execute("DELETE FROM raw.fetch_failures WHERE run_id = %s AND url = %s",
-                            (spider.run_id, item.url))
-            elif isinstance(item, FetchFailure):
-                cur.execute(
-                    """
-                    INSERT INTO raw.fetch_failures (run_id, source, url, reason, detail, failed_at)
-                    VALUES (%s, %s, %s, %s, %s, %s)
-                    ON CONFLICT (run_id, url) DO UPDATE SET
-                        reason = EXCLUDED.reason, detail = EXCLUDED.detail, failed_at = EXCLUDED.failed_at
-                    """,
-                    (spider.run_id, spider.source, item.url, item.reason, item.detail[:2000], item.failed_at),
-                )
-        return item
+        if isinstance(item, RawPage):
+            cur.execute(
+                """
+                INSERT INTO raw.pages (run_id, source, url, final_url, status, fetched_at, headers, body_gz,
+                                       body_bytes, discovered_via, discovered_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT (run_id, url) DO UPDATE SET
+                    final_url = EXCLUDED.final_url, status = EXCLUDED.status, fetched_at = EXCLUDED.fetched_at,
+                    headers = EXCLUDED.headers, body_gz = EXCLUDED.body_gz, body_bytes = EXCLUDED.body_bytes,
+                    discovered_via = EXCLUDED.discovered_via, discovered_at = EXCLUDED.discovered_at
+                """,
+                (spider.run_id, spider.source, item.url, item.final_url, item.status, item.fetched_at,
+                 Json(item.headers), Binary(gzip.compress(item.body, mtime=0)), len(item.body),
+                 item.discovered_via, item.discovered_at),
+            )
+            # A page that finally answered supersedes an earlier failure of the same run (a re-run).
+            cur.execute("DELETE FROM raw.fetch_failures WHERE run_id = %s AND url = %s", (spider.run_id, item.url))
+        elif isinstance(item, FetchFailure):
+            cur.execute(
+                """
+                INSERT INTO raw.fetch_failures (run_id, source, url, reason, detail, failed_at)
+                VALUES (%s, %s, %s, %s, %s, %s)
+                ON CONFLICT (run_id, url) DO UPDATE SET
+                    reason = EXCLUDED.reason, detail = EXCLUDED.detail, failed_at = EXCLUDED.failed_at
+                """,
+                (spider.run_id, spider.source, item.url, item.reason, _CONTROL.sub("", item.detail[:2000]),
+                 item.failed_at),
+            )
 
-    def spider_closed(self, spider, reason):
+    async def spider_closed(self, spider, reason):
         # Runs after the engine has closed the pipelines' item flow, so the stats are complete.
         from psycopg2.extras import Json
 
-        if self.conn is None:
-            return
         stats = dict(self.crawler.stats.get_stats())
+        dumps = lambda o: json.dumps(o, default=_jsonable)  # noqa: E731
         try:
-            with self.conn.cursor() as cur:
-                cur.execute(
-                    "UPDATE raw.crawls SET finished_at = %s, finish_reason = %s, stats = %s "
-                    "WHERE run_id = %s AND source = %s",
-                    (datetime.now(timezone.utc), reason, Json(stats, dumps=lambda o: json.dumps(o, default=_jsonable)),
-                     spider.run_id, spider.source),
-                )
+            # A crawl that gave up still records how it ended, if the database is back by now.
+            await self._write("the crawl's end", item=False, statement=lambda cur: cur.execute(
+                "UPDATE raw.crawls SET finished_at = %s, finish_reason = %s, stats = %s, pages_received = %s, "
+                "pages_landed = %s WHERE run_id = %s AND source = %s",
+                (datetime.now(timezone.utc), reason, Json(stats, dumps=dumps), stats.get(RECEIVED, 0),
+                 stats.get(LANDED, 0), spider.run_id, spider.source),
+            ))
+        except RuntimeError as exc:
+            # Unrecorded, the crawl counts as unfinished: the run's check fails, and so does the exit status.
+            self.crawler.stats.set_value(FAILED, str(exc))
+            log.error("%s", exc)
         finally:
-            self.conn.close()
-            self.conn = None
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None

@@ -4,6 +4,8 @@ import os
 BOT_NAME = "bantin"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
+# `scrapy crawl` with an exit status that tells whether the crawl landed what it fetched.
+COMMANDS_MODULE = "crawlers.commands"
 
 # Identify ourselves honestly so site operators can see who we are and reach us.
 USER_AGENT = "bantin/0.1 (Vietnamese news archive crawler; +https://github.com/bantin/bantin)"

@@ -18,10 +18,11 @@ Then `clean` → `dedupe` → `load` → `check` → `purge_raw`.
 
 **What it writes.** `raw.pages`, `raw.fetch_failures`, `raw.crawls` (crawl tasks);
 `staging.articles` and `core.rejects` (clean); `staging.articles.action` (dedupe);
-`core.articles` + `core.article_versions`, story ids and `core.article_signatures`/`core.article_bands`
-(load); `core.run_source_stats` (check). Consumers read the `api.*` views (`api.articles`, `api.stories`,
-`api.run_stats`). `purge_raw` deletes raw pages older than
-`BANTIN_RAW_RETENTION_DAYS` (default 30) and runs only after the checks pass.
+`core.articles` + `core.article_versions`, story ids and `core.article_signatures`/`core.article_bands`,
+and `core.run_source_stats` (load: one entry per load of the run, so a re-run or a reprocess adds its own and
+never rewrites the first). Consumers read the `api.*` views (`api.articles`, `api.stories`, `api.run_stats`).
+`purge_raw` deletes raw pages, fetch failures, staged rows and rejects older than `BANTIN_RAW_RETENTION_DAYS`
+(default 30) and runs only after the checks pass.
 Every task is idempotent for its run: re-running a run replaces its own rows, and loads upsert on the
 canonical URL, so clearing and re-running never duplicates articles.
 
@@ -34,17 +35,26 @@ Dates that already have a run are skipped unless `--reprocess-behavior failed|co
 reach old articles through the sites' dated archives and sitemap shards; the per-source pools keep a
 backfill as polite as the hourly runs.
 
-**Reprocess** (new extraction rules, no re-crawl): `bantin reprocess --run-id <run_id>` or
-`bantin reprocess --since 2026-03-01T00:00:00+07:00` cleans, dedupes and loads again from the raw pages.
+**Reprocess** (new extraction rules, no re-crawl): `bantin reprocess --run-id <run_id>`, or
+`bantin reprocess --since 2026-03-01 --until 2026-03-08` (news dates: published, else first seen; Vietnam
+time), or `--all`, cleans, dedupes and loads again from the raw pages still kept. Each adds a `reprocess`
+entry to the run's statistics.
 
 **When a task fails.**
 - `crawl_<source>`: read the log; the scrapy command line and its exit status are in it. A site
-  change or an outage shows as fetch failures in `raw.fetch_failures`. Clear the task to retry.
-- `check`: the message says which source fetched pages but stored no article, or whose reject share is
-  abnormal. Look at `bantin report --run-id <run_id>` (rejects by reason). A site redesign usually means the
+  change or an outage shows as fetch failures in `raw.fetch_failures` (every page that got no answer, or an
+  unusable one: `timeout`, `too_large`, `redirect_loop`, ...). Exit status 1 with `landing gave up` means the
+  warehouse was unreachable for longer than `BANTIN_LANDING_RETRY_SECONDS` (120): the crawl stopped rather
+  than fetch pages it could not store. A shorter outage is ridden out (`database unreachable ... retrying`
+  warnings). Clear the task to retry.
+- `check`: the message names each source and why: its crawl did not finish (killed, timed out, or ended
+  while the warehouse was away), landed fewer pages than it fetched, fetched pages but stored no article, or
+  rejected an abnormal share. Look at `bantin report --run-id <run_id>` (rejects by reason). A crawl that did
+  not finish: clear its `crawl_<source>` task and the tasks after it. A site redesign usually means the
   source's `crawlers/sources/<name>/profile.yaml` needs new selectors: fix it, then `bantin reprocess
   --run-id <run_id>` and clear `check`.
-- `clean` / `dedupe` / `load`: a bug or a database problem; they are safe to clear and re-run.
+- `clean` / `dedupe` / `load`: a database problem (the error names it) or a bug; they are safe to clear and
+  re-run. One bad page never fails them: it becomes a reject naming its raw page (`core.rejects.page_id`).
 - Stories: loads cluster under one advisory lock, so a `load` waiting on another run's `load` is normal. After
   a database crash the unlogged band index is empty; the next `load` rebuilds it from the signatures (its log
   says so) before clustering. Articles stored before story clustering existed: `bantin db rekey`. The same text
@@ -115,7 +125,7 @@ def news_ingest():
             raise AirflowFailException(str(exc)) from exc
 
     @task
-    def purge_raw(data_interval_end=None) -> int:
+    def purge_raw(data_interval_end=None) -> dict:
         from bantin.db import database_url
         from transforms.stages import purge_raw as purge
 

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,30 @@ def _connect(db_url: str):
     import psycopg2
 
     return psycopg2.connect(db_url)
+
+
+@contextmanager
+def transaction(db_url: str):
+    """(connection, cursor) of one transaction: committed when the block ends, rolled back when it raises.
+
+    When the database itself went away mid-step, the error that says so is what propagates; psycopg2's own
+    `with conn:` would replace it with "InterfaceError: connection already closed" from the rollback it tries
+    on the dead connection, which hides the cause from the operator."""
+    import psycopg2
+
+    conn = _connect(db_url)
+    try:
+        yield conn, conn.cursor()
+        conn.commit()
+    except BaseException:
+        if not conn.closed:
+            try:
+                conn.rollback()
+            except psycopg2.Error:
+                pass  # the original error says more than the failed rollback
+        raise
+    finally:
+        conn.close()
 
 
 # The largest page clean reads: 8 times the largest recorded page (Tuổi Trẻ, 500 KB). The crawler lands nothing
@@ -122,48 +147,42 @@ def clean_run(db_url: str, run_id: str) -> dict:
     from psycopg2.extras import execute_values
 
     counts = {"pages": 0, "staged": 0, "rejected": 0, "skipped_non_article_urls": 0}
-    conn = _connect(db_url)
-    try:
-        with conn:
-            with conn.cursor() as cur:
-                cur.execute("DELETE FROM staging.articles WHERE run_id = %s", (run_id,))
-                cur.execute("DELETE FROM core.rejects WHERE run_id = %s", (run_id,))
-                cur.execute(
-                    """INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at)
-                       SELECT run_id, source, url, 'fetch', reason, detail, failed_at
-                       FROM raw.fetch_failures WHERE run_id = %s""",
-                    (run_id,),
-                )
-            staged, rejects = [], []
-            # A named (server-side) cursor streams pages instead of holding a whole run's bodies in memory.
-            with conn.cursor(name="pages") as pages, conn.cursor() as out:
-                pages.itersize = 50
-                columns = ("page_id", "source", "url", "final_url", "status", "headers", "body_gz", "fetched_at")
-                pages.execute(
-                    f"SELECT {', '.join(columns)} FROM raw.pages WHERE run_id = %s ORDER BY page_id", (run_id,)
-                )
-                for values in pages:
-                    page = dict(zip(columns, values))
-                    outcome = _clean_page(run_id, page)
-                    if outcome is None:
-                        counts["skipped_non_article_urls"] += 1
-                        continue
-                    counts["pages"] += 1
-                    if outcome[0] == "staged":
-                        staged.append((page, outcome[1]))
-                    else:
-                        rejects.append((page, outcome[1], outcome[2]))
-                    if len(staged) >= BATCH_ROWS:
-                        counts["staged"] += _flush_staged(out, staged, rejects, execute_values)
-                    if len(rejects) >= BATCH_ROWS:
-                        counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
+    with transaction(db_url) as (conn, out):
+        out.execute("DELETE FROM staging.articles WHERE run_id = %s", (run_id,))
+        out.execute("DELETE FROM core.rejects WHERE run_id = %s", (run_id,))
+        out.execute(
+            """INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at)
+               SELECT run_id, source, url, 'fetch', reason, detail, failed_at
+               FROM raw.fetch_failures WHERE run_id = %s""",
+            (run_id,),
+        )
+        staged, rejects = [], []
+        # A named (server-side) cursor streams pages instead of holding a whole run's bodies in memory.
+        pages = conn.cursor(name="pages")
+        pages.itersize = 50
+        columns = ("page_id", "source", "url", "final_url", "status", "headers", "body_gz", "fetched_at")
+        pages.execute(f"SELECT {', '.join(columns)} FROM raw.pages WHERE run_id = %s ORDER BY page_id", (run_id,))
+        for values in pages:
+            page = dict(zip(columns, values))
+            outcome = _clean_page(run_id, page)
+            if outcome is None:
+                counts["skipped_non_article_urls"] += 1
+                continue
+            counts["pages"] += 1
+            if outcome[0] == "staged":
+                staged.append((page, outcome[1]))
+            else:
+                rejects.append((page, outcome[1], outcome[2]))
+            if len(staged) >= BATCH_ROWS:
                 counts["staged"] += _flush_staged(out, staged, rejects, execute_values)
+            if len(rejects) >= BATCH_ROWS:
                 counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
-                # Fresh statistics for the rows just written: planned on a staging table it believes
-                # empty, dedupe and load nest-loop over core.articles (128 s instead of 2 s at 20k pages).
-                out.execute("ANALYZE staging.articles")
-    finally:
-        conn.close()
+        pages.close()
+        counts["staged"] += _flush_staged(out, staged, rejects, execute_values)
+        counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
+        # Fresh statistics for the rows just written: planned on a staging table it believes
+        # empty, dedupe and load nest-loop over core.articles (128 s instead of 2 s at 20k pages).
+        out.execute("ANALYZE staging.articles")
     log.info("clean %s: %s", run_id, counts)
     return counts
 
@@ -221,21 +240,29 @@ def _flush_rejects(cur, run_id: str, rejects: list, execute_values) -> int:
 
 # One statement decides every staged row's fate, in fetch order:
 # - the same canonical URL twice in the batch: later copies are duplicates;
-# - a canonical URL already stored: duplicate if title and body are unchanged, else an update;
+# - a canonical URL stored by another source: a duplicate that touches nothing (an article is only ever written
+#   by its own source; extraction already refuses a canonical URL outside the source's domains);
+# - a canonical URL already stored: duplicate if title and body are unchanged, or if this fetch is older than
+#   the stored row's last sighting (a run loaded after a later one must not roll the article back); else an
+#   update;
 # - anything else is new. The same text under another URL is a new article of the same story (a repost or
 #   a reprint): the story stage, not this one, relates them.
+# The load runs it again under the loaders' lock (load_run), so a concurrent load committed since this step
+# ran is seen: its new rows become this run's duplicates or updates, never lost inserts.
 _DEDUPE_SQL = """
 WITH ranked AS (
-    SELECT page_id, canonical_url, body_hash, title,
+    SELECT page_id, source, canonical_url, body_hash, title, fetched_at,
            row_number() OVER (PARTITION BY canonical_url ORDER BY fetched_at, page_id) AS url_rank
     FROM staging.articles WHERE run_id = %(run)s
 ), decided AS (
     SELECT r.page_id,
            CASE WHEN r.url_rank > 1 THEN 'duplicate'
-                WHEN a.article_id IS NOT NULL AND a.body_hash = r.body_hash AND a.title = r.title THEN 'duplicate'
-                WHEN a.article_id IS NOT NULL THEN 'updated'
-                ELSE 'new' END AS action,
-           a.article_id
+                WHEN a.article_id IS NULL THEN 'new'
+                WHEN a.source <> r.source THEN 'duplicate'
+                WHEN a.body_hash = r.body_hash AND a.title = r.title THEN 'duplicate'
+                WHEN r.fetched_at < a.last_seen_at THEN 'duplicate'
+                ELSE 'updated' END AS action,
+           CASE WHEN a.source = r.source THEN a.article_id END AS article_id
     FROM ranked AS r
     LEFT JOIN core.articles AS a ON a.canonical_url = r.canonical_url
 )
@@ -246,16 +273,10 @@ FROM decided AS d WHERE s.run_id = %(run)s AND s.page_id = d.page_id
 
 def dedupe_run(db_url: str, run_id: str) -> dict:
     """Decide new / updated / duplicate for each staged article of the run."""
-    conn = _connect(db_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(_DEDUPE_SQL, {"run": run_id})
-            cur.execute(
-                "SELECT action, count(*) FROM staging.articles WHERE run_id = %s GROUP BY action", (run_id,)
-            )
-            counts = dict(cur.fetchall())
-    finally:
-        conn.close()
+    with transaction(db_url) as (_, cur):
+        cur.execute(_DEDUPE_SQL, {"run": run_id})
+        cur.execute("SELECT action, count(*) FROM staging.articles WHERE run_id = %s GROUP BY action", (run_id,))
+        counts = dict(cur.fetchall())
     log.info("dedupe %s: %s", run_id, counts)
     return counts
 
@@ -295,7 +316,7 @@ _LOAD_SQL = [
                                           modified_at, body_hash, replaced_at, replaced_by_run)
        SELECT a.article_id, a.version, a.title, a.sapo, a.body, a.authors, a.published_at, a.modified_at,
               a.body_hash, s.fetched_at, s.run_id
-       FROM staging.articles AS s JOIN core.articles AS a ON a.canonical_url = s.canonical_url
+       FROM staging.articles AS s JOIN core.articles AS a ON a.canonical_url = s.canonical_url AND a.source = s.source
        WHERE s.run_id = %(run)s AND s.action = 'updated'
          AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)
        ON CONFLICT (article_id, version) DO NOTHING""",
@@ -304,6 +325,7 @@ _LOAD_SQL = [
             version = a.version + 1, last_seen_at = s.fetched_at, last_run_id = s.run_id
         FROM staging.articles AS s
         WHERE s.run_id = %(run)s AND s.action = 'updated' AND a.canonical_url = s.canonical_url
+          AND a.source = s.source
           AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)""",
     # Duplicates add no row; they only record that the article was seen again.
     """UPDATE core.articles AS a
@@ -314,16 +336,19 @@ _LOAD_SQL = [
        WHERE a.article_id = d.article_id""",
 ]
 
+# A load's own entry: run statistics are history. A re-run or a reprocess of a run adds the next load_number
+# (with its kind), and never rewrites what an earlier load of the run landed; the load takes the number under
+# the loaders' lock, so two loads of one run cannot take the same.
 _STATS_SQL = """
 INSERT INTO core.run_source_stats (run_id, source, window_start, window_end, pages_fetched, fetch_failures,
     articles_new, articles_updated, articles_duplicate, rejected, rejects_by_reason, articles_fallback, loaded_at,
-    canonicals_refused)
+    canonicals_refused, load_number, load_kind)
 SELECT %(run)s, src.source, %(start)s, %(end)s,
        coalesce(st.staged, 0) + coalesce(rj.extract_rejects, 0),
        coalesce(rj.fetch_rejects, 0),
        coalesce(st.new, 0), coalesce(st.updated, 0), coalesce(st.duplicate, 0),
        coalesce(rj.total, 0), coalesce(rj.by_reason, '{}'::jsonb), coalesce(st.fallback, 0), now(),
-       coalesce(st.refused, 0)
+       coalesce(st.refused, 0), %(load)s, %(kind)s
 FROM (SELECT source FROM raw.crawls WHERE run_id = %(run)s
       UNION SELECT source FROM staging.articles WHERE run_id = %(run)s
       UNION SELECT source FROM core.rejects WHERE run_id = %(run)s) AS src
@@ -342,40 +367,37 @@ LEFT JOIN (SELECT source, count(*) AS total,
                       (SELECT reason, count(*) AS n FROM core.rejects r2
                        WHERE r2.run_id = %(run)s AND r2.source = r.source GROUP BY reason) AS x) AS by_reason
            FROM core.rejects AS r WHERE run_id = %(run)s GROUP BY source) AS rj USING (source)
-ON CONFLICT (run_id, source) DO UPDATE SET
-    window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
-    pages_fetched = EXCLUDED.pages_fetched, fetch_failures = EXCLUDED.fetch_failures,
-    articles_new = EXCLUDED.articles_new, articles_updated = EXCLUDED.articles_updated,
-    articles_duplicate = EXCLUDED.articles_duplicate, rejected = EXCLUDED.rejected,
-    rejects_by_reason = EXCLUDED.rejects_by_reason, articles_fallback = EXCLUDED.articles_fallback,
-    loaded_at = EXCLUDED.loaded_at, canonicals_refused = EXCLUDED.canonicals_refused
 """
+LOAD_KINDS = ("run", "rerun", "reprocess")  # the first load of a run; a later one by the DAG; `bantin reprocess`
 
 
-def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datetime) -> dict:
-    """Upsert the run's decided articles into core and record its per-source stats, in one transaction."""
+def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datetime, *,
+             reprocess: bool = False) -> dict:
+    """Upsert the run's decided articles into core and record this load's per-source stats, in one transaction.
+    The stats are a new entry (LOAD_KINDS): the run's first load, a re-run of it, or a reprocess."""
     from transforms.stories import STORY_LOCK, assign_stories
 
-    conn = _connect(db_url)
-    try:
-        with conn, conn.cursor() as cur:
-            # Loads take turns (see transforms/stories.py): taken first, so every statement after it sees
-            # what a concurrent load committed before this one got the lock.
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
-            params = {"run": run_id, "start": window_start, "end": window_end}
-            clusters = assign_stories(cur, run_id)  # first: the inserts take their stories from it
-            for statement in _LOAD_SQL:
-                cur.execute(statement, params)
-            cur.execute(_STATS_SQL, params)
-            cur.execute(
-                """SELECT source, articles_new, articles_updated, articles_duplicate, rejected
-                   FROM core.run_source_stats WHERE run_id = %s ORDER BY source""",
-                (run_id,),
-            )
-            stats = {row[0]: dict(zip(("new", "updated", "duplicate", "rejected"), row[1:])) for row in cur}
-    finally:
-        conn.close()
-    log.info("load %s: %s; stories: %s", run_id, stats, clusters)
+    with transaction(db_url) as (_, cur):
+        # Loads take turns (see transforms/stories.py): taken first, so every statement after it sees
+        # what a concurrent load committed before this one got the lock.
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
+        cur.execute("SELECT coalesce(max(load_number), 0) + 1 FROM core.run_source_stats WHERE run_id = %s",
+                    (run_id,))
+        load = cur.fetchone()[0]
+        kind = "reprocess" if reprocess else "run" if load == 1 else "rerun"
+        params = {"run": run_id, "start": window_start, "end": window_end, "load": load, "kind": kind}
+        cur.execute(_DEDUPE_SQL, params)  # again: what a load that held the lock before this one stored counts
+        clusters = assign_stories(cur, run_id)  # first: the inserts take their stories from it
+        for statement in _LOAD_SQL:
+            cur.execute(statement, params)
+        cur.execute(_STATS_SQL, params)
+        cur.execute(
+            """SELECT source, articles_new, articles_updated, articles_duplicate, rejected
+               FROM core.run_source_stats WHERE run_id = %s AND load_number = %s ORDER BY source""",
+            (run_id, load),
+        )
+        stats = {row[0]: dict(zip(("new", "updated", "duplicate", "rejected"), row[1:])) for row in cur}
+    log.info("load %s (#%d, %s): %s; stories: %s", run_id, load, kind, stats, clusters)
     return stats
 
 
@@ -384,36 +406,51 @@ def _max_reject_share() -> float:
 
 
 def check_run(db_url: str, run_id: str) -> dict:
-    """Fail loudly when the run's output is not trustworthy; return the figures it judged."""
-    conn = _connect(db_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(
-                """SELECT source, pages_fetched, fetch_failures,
-                          articles_new + articles_updated + articles_duplicate, rejected, rejects_by_reason
-                   FROM core.run_source_stats WHERE run_id = %s ORDER BY source""",
-                (run_id,),
-            )
-            rows = cur.fetchall()
-            cur.execute("SELECT count(*) FROM raw.crawls WHERE run_id = %s", (run_id,))
-            crawls = cur.fetchone()[0]
-    finally:
-        conn.close()
+    """Fail loudly when the run's output is not trustworthy; return the figures it judged.
+
+    Per source, a crawl that did not finish (killed, timed out, or stopped because its pages could not be
+    landed), a crawl that landed fewer pages than it fetched, and pages fetched with no article stored each
+    fail the run; so does a reject share above BANTIN_MAX_REJECT_SHARE."""
+    with transaction(db_url) as (_, cur):
+        cur.execute(
+            """SELECT source, pages_fetched, fetch_failures,
+                      articles_new + articles_updated + articles_duplicate, rejected, rejects_by_reason
+               FROM core.run_source_stats
+               WHERE run_id = %(run)s
+                 AND load_number = (SELECT max(load_number) FROM core.run_source_stats WHERE run_id = %(run)s)
+               ORDER BY source""",
+            {"run": run_id},
+        )
+        rows = cur.fetchall()
+        cur.execute("""SELECT source, finished_at IS NOT NULL, finish_reason, coalesce(pages_received, 0),
+                              coalesce(pages_landed, 0)
+                       FROM raw.crawls WHERE run_id = %s ORDER BY source""", (run_id,))
+        crawls = cur.fetchall()
     limit = _max_reject_share()
     problems = []
-    if crawls == 0:
+    if not crawls:
         problems.append("no crawl recorded for this run: the crawl tasks did not reach the warehouse")
+    for source, finished, reason, received, landed in crawls:
+        if not finished:
+            problems.append(f"{source}: its crawl did not finish (killed, or it ended while the warehouse was "
+                            "unreachable): re-run crawl_" + source)
+        elif reason != "finished":
+            problems.append(f"{source}: its crawl ended '{reason}', not 'finished'")
+        if landed < received:
+            problems.append(f"{source}: {received - landed} of {received} fetched pages were not landed")
     fetched = sum(r[1] for r in rows)
     attempts = sum(r[1] + r[2] for r in rows)
     stored = sum(r[3] for r in rows)
     rejected = sum(r[4] for r in rows)
-    if fetched > 0 and stored == 0:
-        problems.append(f"fetched {fetched} article pages but stored no article")
     if attempts and rejected / attempts > limit:
         problems.append(f"rejected {rejected} of {attempts} attempts ({rejected / attempts:.0%} > {limit:.0%})")
-    for source, pages, failures, _, source_rejected, reasons in rows:
+    crawled = {c[0] for c in crawls}
+    for source, pages, failures, source_stored, source_rejected, reasons in rows:
         tries = pages + failures
-        if tries >= MIN_ATTEMPTS_PER_SOURCE and source_rejected / tries > limit:
+        # Judged per source that crawled in this run: a page of a source no longer profiled is already a reject.
+        if source in crawled and pages > 0 and source_stored == 0:
+            problems.append(f"{source}: fetched {pages} article pages but stored no article; reasons {reasons}")
+        elif tries >= MIN_ATTEMPTS_PER_SOURCE and source_rejected / tries > limit:
             problems.append(f"{source}: rejected {source_rejected} of {tries} attempts; reasons {reasons}")
     summary = {"run_id": run_id, "fetched": fetched, "stored": stored, "rejected": rejected, "attempts": attempts}
     if problems:
@@ -426,49 +463,68 @@ def retention_days() -> int:
     return int(os.environ.get("BANTIN_RAW_RETENTION_DAYS", "30"))
 
 
-def purge_raw(db_url: str, reference: datetime, days: int | None = None) -> int:
-    """Delete raw pages fetched more than `days` before `reference` (the run's data interval end)."""
+def purge_raw(db_url: str, reference: datetime, days: int | None = None) -> dict:
+    """Delete what a run leaves behind once it is older than `days` before `reference` (the run's data interval
+    end): raw pages and fetch failures, the staged rows cleaned from them and their rejects. Articles, their
+    versions, the crawls and the run statistics stay. Returns the rows deleted, per table."""
     cutoff = reference - timedelta(days=retention_days() if days is None else days)
-    conn = _connect(db_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute("DELETE FROM raw.pages WHERE fetched_at < %s", (cutoff,))
-            deleted = cur.rowcount
-    finally:
-        conn.close()
-    log.info("purged %d raw pages fetched before %s", deleted, cutoff.isoformat())
+    deleted = {}
+    with transaction(db_url) as (_, cur):
+        for table, column in (("raw.pages", "fetched_at"), ("raw.fetch_failures", "failed_at"),
+                              ("staging.articles", "fetched_at"), ("core.rejects", "occurred_at")):
+            cur.execute(f"DELETE FROM {table} WHERE {column} < %s", (cutoff,))
+            deleted[table] = cur.rowcount
+    log.info("purged rows older than %s: %s", cutoff.isoformat(), deleted)
     return deleted
 
 
-def reprocess(run_ids: list[str] | None = None, since: str | None = None, until: str | None = None,
-              db_url: str | None = None) -> dict:
-    """Clean, dedupe and load again the raw pages of the given runs (or of runs started in [since, until))."""
-    from bantin import db
+# The runs a reprocess selects: by id, or those that landed news dated in [since, until) (published, else first
+# seen) or whose crawl window reaches into it, or (neither given) every run; with whether raw pages are left.
+_REPROCESS_RUNS_SQL = """
+SELECT c.run_id, min(c.window_start), max(c.window_end),
+       EXISTS (SELECT 1 FROM raw.pages AS p WHERE p.run_id = c.run_id)
+FROM raw.crawls AS c
+WHERE (%(ids)s::text[] IS NULL OR c.run_id = ANY(%(ids)s::text[]))
+  AND (%(since)s::timestamptz IS NULL AND %(until)s::timestamptz IS NULL
+       OR (c.window_end > coalesce(%(since)s::timestamptz, '-infinity')
+           AND c.window_start < coalesce(%(until)s::timestamptz, 'infinity'))
+       OR EXISTS (SELECT 1 FROM staging.articles AS s
+                  LEFT JOIN core.articles AS a ON a.canonical_url = s.canonical_url
+                  WHERE s.run_id = c.run_id
+                    AND coalesce(s.published_at, a.first_seen_at, s.fetched_at)
+                        >= coalesce(%(since)s::timestamptz, '-infinity')
+                    AND coalesce(s.published_at, a.first_seen_at, s.fetched_at)
+                        < coalesce(%(until)s::timestamptz, 'infinity')))
+GROUP BY c.run_id ORDER BY min(c.started_at)
+"""
 
-    db_url = db_url or db.database_url()
-    conn = _connect(db_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(
-                """SELECT run_id, min(window_start), max(window_end) FROM raw.crawls
-                   WHERE (%(ids)s::text[] IS NULL OR run_id = ANY(%(ids)s::text[]))
-                     AND (%(since)s::timestamptz IS NULL OR started_at >= %(since)s::timestamptz)
-                     AND (%(until)s::timestamptz IS NULL OR started_at < %(until)s::timestamptz)
-                   GROUP BY run_id ORDER BY min(started_at)""",
-                {"ids": run_ids, "since": since, "until": until},
-            )
-            runs = cur.fetchall()
-    finally:
-        conn.close()
+
+def reprocess(db_url: str, run_ids: list[str] | None = None, since: datetime | None = None,
+              until: datetime | None = None) -> dict:
+    """Clean, dedupe and load again the raw pages of the given runs, or of the runs that landed news dated in
+    [since, until), or, with none of them given, of every run; oldest first, each load a `reprocess` entry of
+    its run's statistics. Runs whose raw pages were purged are skipped (an error when named by id)."""
+    with transaction(db_url) as (_, cur):
+        cur.execute(_REPROCESS_RUNS_SQL, {"ids": run_ids, "since": since, "until": until})
+        runs = cur.fetchall()
     if run_ids:
         missing = sorted(set(run_ids) - {r[0] for r in runs})
         if missing:
             raise ValueError(f"no landed crawl for run(s) {', '.join(missing)}; nothing to reprocess")
-    if not runs:
-        raise ValueError("no landed crawls match; give --run-id or a --since/--until range")
+        purged = [r[0] for r in runs if not r[3]]
+        if purged:
+            raise ValueError(f"the raw pages of run(s) {', '.join(purged)} were purged (older than the "
+                             f"{retention_days()}-day retention): nothing left to reprocess")
+    kept = [r for r in runs if r[3]]
+    if not kept:
+        raise ValueError("no run with raw pages left matches; give --run-id, or a --since/--until range of news "
+                         "dates (published, else first seen)")
     out = {}
-    for run_id, start, end in runs:
+    for run_id, start, end, _ in kept:
         clean_run(db_url, run_id)
         dedupe_run(db_url, run_id)
-        out[run_id] = load_run(db_url, run_id, start, end)
+        out[run_id] = load_run(db_url, run_id, start, end, reprocess=True)
+    skipped = len(runs) - len(kept)
+    if skipped:
+        log.info("reprocess: %d matching run(s) skipped, their raw pages purged", skipped)
     return out

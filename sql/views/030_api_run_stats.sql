@@ -1,4 +1,6 @@
--- api.run_stats: per run and source, what was fetched and what became of it.
+-- api.run_stats: per load of a run, and source, what was fetched and what became of it. A run's first load is
+-- load_number 1 (load_kind run); a re-run of the run by the DAG (rerun) or a `bantin reprocess` (reprocess)
+-- adds its own rows and never rewrites an earlier load's.
 CREATE OR REPLACE VIEW api.run_stats AS
 SELECT s.run_id,
        s.source,
@@ -19,6 +21,8 @@ SELECT s.run_id,
              / nullif(s.articles_new + s.articles_updated + s.articles_duplicate, 0), 4) AS fallback_share,
        -- Pages whose canonical URL was not used as their key: outside the source's domains, unparseable or
        -- too long (transforms/extract.py). A page claiming another outlet's article shows here.
-       s.canonicals_refused
+       s.canonicals_refused,
+       s.load_number,
+       s.load_kind
 FROM core.run_source_stats AS s;
-COMMENT ON VIEW api.run_stats IS 'Per Airflow run and source: pages fetched, articles new/updated/duplicate, rejects by reason.';
+COMMENT ON VIEW api.run_stats IS 'Per load of an Airflow run (load_number, load_kind) and source: pages fetched, articles new/updated/duplicate, rejects by reason.';

@@ -179,6 +179,13 @@ def test_views_answer_downstream_questions(fresh_db):
 
 
 def test_purge_respects_retention(fresh_db):
-    land(fresh_db, "run_p", good_pages())
-    assert stages.purge_raw(fresh_db, FETCHED + timedelta(days=10), days=30) == 0
-    assert stages.purge_raw(fresh_db, FETCHED + timedelta(days=31), days=30) == 2
+    land(fresh_db, "run_p", good_pages() + [("tuoitre", "https://tuoitre.vn/a-20260307000000001.htm", 404, b"")])
+    run_all(fresh_db, "run_p")
+    counts = "SELECT (SELECT count(*) FROM raw.pages), (SELECT count(*) FROM staging.articles), " \
+             "(SELECT count(*) FROM core.rejects), (SELECT count(*) FROM api.articles)"
+    assert query(fresh_db, counts) == [(3, 2, 1, 2)]
+    assert set(stages.purge_raw(fresh_db, FETCHED + timedelta(days=10), days=30).values()) == {0}
+    # Staging rows and rejects go with the raw pages they came from; the articles stay.
+    purged = stages.purge_raw(fresh_db, FETCHED + timedelta(days=31), days=30)
+    assert purged == {"raw.pages": 3, "raw.fetch_failures": 0, "staging.articles": 2, "core.rejects": 1}
+    assert query(fresh_db, counts) == [(0, 0, 0, 2)]

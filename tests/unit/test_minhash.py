@@ -109,3 +109,16 @@ def test_the_load_statements_read_the_story_stages_decisions_without_importing_i
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2]).stdout
     assert out == "[]\n"
+
+
+def test_long_body_signature_is_folded_in_chunks_to_the_same_values():
+    # More shingles than one update holds: the chunked fold must equal one datasketch batch over all of them.
+    import numpy as np
+    from datasketch import MinHash
+
+    words = [f"âm{i}" for i in range(3 * minhash._SHINGLES_PER_UPDATE)]
+    sig = minhash.signature(" ".join(words))
+    shingles = {" ".join(words[i:i + minhash.SHINGLE]).encode() for i in range(len(words) - minhash.SHINGLE + 1)}
+    whole = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme=minhash.SCHEME)
+    whole.update_batch(list(shingles))
+    assert np.array_equal(sig, whole.hashvalues.astype(np.uint32))
