@@ -9,7 +9,7 @@ BANTIN := $(VENV)/bin/bantin
 # uv from PATH, else a private copy installed with pip into .data/tools (needs only Python 3.11+).
 UV ?= $(or $(shell command -v uv 2>/dev/null),.data/tools/bin/uv)
 
-.PHONY: demo test run clean bench-extract bench-dedup
+.PHONY: demo test run clean reliability bench-extract bench-dedup bench-bad-input
 
 .data/tools/bin/uv:
 	$(PYTHON) -m venv .data/tools
@@ -29,6 +29,12 @@ demo: $(VENV)/.synced
 test: $(VENV)/.synced
 	$(VENV)/bin/pytest -q
 
+## make reliability: the fault suite alone (tests/faults/: bad pages, a killed crawler, PostgreSQL stopped
+## mid-crawl and mid-load, racing loads), rewriting docs/reliability.md from what it observed. `make test` runs
+## the same suite without writing the file.
+reliability: $(VENV)/.synced
+	BANTIN_RELIABILITY_REPORT=docs/reliability.md $(VENV)/bin/pytest -q tests/faults
+
 ## make bench-extract [REPEATS=5]: bantin, trafilatura and newspaper4k side by side on every labelled page;
 ## prints the table and rewrites the extraction section of docs/benchmarks.md (bench/README.md).
 bench-extract: $(VENV)/.synced
@@ -40,6 +46,11 @@ bench-extract: $(VENV)/.synced
 bench-dedup: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.dedup.scale $(if $(SIZES),--sizes $(SIZES)) --write
 	$(VENV)/bin/python -m bench.dedup.load $(if $(PAGES),--pages $(PAGES)) --write
+
+## make bench-bad-input [REPEATS=3]: clean_run's peak RSS on a run of bad pages (bombs, 10 MB pages, binary,
+## huge titles) against the same run without them and the 300 MB limit; rewrites its docs/benchmarks.md section.
+bench-bad-input: $(VENV)/.synced
+	$(VENV)/bin/python -m bench.bad_input --repeats $(or $(REPEATS),3) --write
 
 ## make run [OFFLINE=1]: Airflow (api-server, scheduler, dag-processor, triggerer) on 127.0.0.1:8080 (login
 ## printed; BANTIN_BIND_HOST/BANTIN_AIRFLOW_PORT change it), DAGs unpaused, crawling the

@@ -153,9 +153,9 @@ def judge(db: str, server: FaultServer, ledger, *, fault: str, expected: str, ur
     tally = None
     if counted:
         tally = query(db, f"SELECT coalesce(sum({counted}), 0) FROM api.run_stats WHERE run_id = %s", (run_id,))[0][0]
+    in_api = url in stored_urls(db)  # after the first pass: the re-runs may recover a page damaged in storage
     again = rerun_three_times(db, server, run_id)
     errors = [f"{step}: {msg}" for step, msg in first.errors.items()] + again.errors
-    in_api = url in stored_urls(db)
     outcome = (in_api if reason is None else got == reason) and not errors and (not counted or tally)
     observed = ("stored" if in_api else f"reject {got}") + (f", counted in {counted}: {tally}" if counted else "")
     observed += f"; {len(expected_urls) - len(missing)} of {len(expected_urls)} window articles stored"

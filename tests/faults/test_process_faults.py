@@ -96,7 +96,8 @@ def test_database_down_when_the_crawl_starts(fresh_db, fault_server, ledger):
         first = run_pass(fresh_db, fault_server, "scheduled__down", env={"BANTIN_LANDING_RETRY_SECONDS": "2"})
     finally:
         pg_start()
-    loud = first.failed == "crawl" and "status 1" in first.errors["crawl"]
+    loud = (first.failed == "crawl" and "status 1" in first.errors["crawl"]
+            and "database stayed unreachable" in first.errors["crawl"])
     retry = run_pass(fresh_db, fault_server, "scheduled__down")
     missing = lost(fresh_db, expected)
     observed = (f"crawl {'exited 1' if loud else first.errors or 'passed'}; retry "
