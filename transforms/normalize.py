@@ -124,8 +124,8 @@ def decode_text(body: bytes, content_type_header: str | None = None) -> str:
     """Bytes to text as served: the BOM, the HTTP charset, then <meta charset> or the XML declaration, else
     sniffed (w3lib's html_to_unicode: the order browsers and Scrapy use). Bytes the codec cannot read become
     U+FFFD, so a page with a few corrupt bytes keeps the rest. When the declared codec reads too little of the
-    page (a mislabelled page, mojibake), its mojibake repair, UTF-8, then windows-1258 is tried; raises UndecodableError when none
-    reads the page (MAX_BAD_SHARE).
+    page (a mislabelled page, mojibake), its mojibake repair, UTF-8, then windows-1258 is tried; raises
+    UndecodableError when none reads the page (MAX_BAD_SHARE).
 
     Not normalised: the extractor parses this and cleans each field it keeps (clean_text: mojibake repair,
     NFC), which is far cheaper than repairing and normalising a 500 KB page.

