@@ -25,14 +25,15 @@ def _when(text: str | None, flag: str):
 
 
 def _unreachable(exc: BaseException) -> BaseException | None:
-    """The psycopg2 OperationalError behind `exc` (SQLAlchemy and alembic wrap it), if the database could not
-    be reached."""
+    """The psycopg2 error behind `exc` (SQLAlchemy and alembic wrap it), if the database could not be reached:
+    no SQLSTATE (the client could not connect, or lost the connection), class 08 (connection exception) or 57P
+    (shutting down, starting up). A deadlock or a timeout is an OperationalError too, and no such thing."""
     import psycopg2
 
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
-        if isinstance(exc, psycopg2.OperationalError):
+        if isinstance(exc, psycopg2.OperationalError) and (exc.pgcode or "08").startswith(("08", "57P")):
             return exc
         exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
     return None

@@ -205,7 +205,7 @@ def run(offline: bool = False) -> int:
                         print(f"run: {name} exited with status {proc.returncode}; stopping the others",
                               file=sys.stderr, flush=True)
                         _stop(procs)
-                        return proc.returncode or 1
+                        return proc.returncode if proc.returncode > 0 else 1
                 time.sleep(0.5)
         except KeyboardInterrupt:
             _stop(procs)
@@ -213,7 +213,10 @@ def run(offline: bool = False) -> int:
 
 
 def _client_host(host: str) -> str:
-    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    """The address a client on this machine reaches `host` at, as it goes in a URL."""
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def _prefix(name: str, stream) -> None:
@@ -222,17 +225,24 @@ def _prefix(name: str, stream) -> None:
         sys.stdout.flush()
 
 
+def _signal_group(proc, sig) -> None:
+    # The whole process group: a component that died may have left its children (LocalExecutor workers).
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
 def _stop(procs: dict) -> None:
     for proc in procs.values():
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+        _signal_group(proc, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT_S
     for name, proc in procs.items():
         try:
             proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
             print(f"run: {name} did not stop within {STOP_TIMEOUT_S} s; killed", file=sys.stderr, flush=True)
-            os.killpg(proc.pid, signal.SIGKILL)
+            _signal_group(proc, signal.SIGKILL)
             proc.wait()
 
 

@@ -47,6 +47,24 @@ def apply_views(url: str) -> list[str]:
     return [p.name for p in files]
 
 
+def scram_verifier(password: str, iterations: int = 4096, salt: bytes | None = None) -> str:
+    """PostgreSQL's SCRAM-SHA-256 verifier of `password` (RFC 5802, 7677), what the server stores. Computed here
+    because psycopg2 has no binding for libpq's PQencryptPasswordConn, and ALTER ROLE ... PASSWORD with the
+    clear password would put it in the server's log under log_statement = ddl. 4,096 iterations is the
+    server's own default (scram_iterations)."""
+    import base64
+    import hashlib
+    import hmac
+    import secrets
+
+    salt = salt or secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+    b64 = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(hashlib.sha256(client_key).digest())}:{b64(server_key)}"
+
+
 def enable_reader(url: str) -> None:
     """bantin_reader may log in, with its password (bantin.db.reader_password). The role is the server's, not
     one database's, so every warehouse on a server shares it; the grants (sql/views/900_grants.sql) are per
@@ -58,8 +76,11 @@ def enable_reader(url: str) -> None:
     conn = psycopg2.connect(url)
     try:
         with conn, conn.cursor() as cur:
-            # PASSWORD takes a literal, not a parameter placeholder in a utility statement: psycopg2 quotes it.
-            cur.execute(f"ALTER ROLE {READER} WITH LOGIN PASSWORD %s", (reader_password(),))
+            # Generated passwords are ASCII; a non-ASCII one would need SASLprep first, which the server then
+            # applies to the clear password, so it is sent as it is.
+            password = reader_password()
+            secret = scram_verifier(password) if password.isascii() else password
+            cur.execute(f"ALTER ROLE {READER} WITH LOGIN PASSWORD %s", (secret,))
     finally:
         conn.close()
 

@@ -31,8 +31,14 @@ FAILED = "bantin/landing/failed"
 # a crawl that keeps fetching pages it cannot land only loses them. Override: BANTIN_LANDING_RETRY_SECONDS.
 RETRY_SECONDS = 120.0
 # The first retry waits this long and each later one twice as long, up to MAX_DELAY: a blip costs a second,
-# a long outage one attempt every 10 s rather than a connection storm from every item in flight.
+# a long outage one attempt every 10 s. The wait is shared: while the database is away one item tries it, the
+# others wait for that try, rather than a connection storm from every item in flight.
 FIRST_DELAY, MAX_DELAY = 0.5, 10.0
+# psycopg2 is synchronous, so a connection attempt or a write holds the crawl's one thread: bounded here, so a
+# database that drops packets (a failover, a partition) costs seconds per attempt, never the kernel's ~15-minute
+# TCP timeout. A landing write takes milliseconds; a minute means it is stuck.
+CONNECTION_OPTIONS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                      "keepalives_count": 3, "options": "-c statement_timeout=60000"}
 
 
 def database_url() -> str:
@@ -84,15 +90,18 @@ class LandingPipeline:
     """One autocommit connection per crawl; every write is an idempotent upsert keyed by (run_id, url), so a
     write retried after the connection dropped cannot land twice.
 
-    When the database goes away mid-crawl (a restart, a failover), each write waits and reconnects with
-    bounded backoff, without blocking the downloads of the pages behind it; after retry_seconds() the crawl
-    stops, `scrapy crawl` exits 1, and the run's check fails on the pages received but not landed."""
+    When the database goes away mid-crawl (a restart, a failover), writes wait and reconnect with bounded,
+    shared backoff; the downloads go on meanwhile but for the attempts themselves (CONNECTION_OPTIONS bounds
+    each). After retry_seconds() the crawl stops, `scrapy crawl` exits 1, and the run's check fails on the
+    pages received but not landed."""
 
     def __init__(self, crawler, url: str):
         self.crawler = crawler
         self.url = url
         self.conn = None
         self.gave_up: str | None = None
+        self.next_try = 0.0  # time.monotonic() before which no write tries the database again
+        self.delay = FIRST_DELAY  # the wait after the next failed try
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -104,7 +113,7 @@ class LandingPipeline:
         import psycopg2
 
         if self.conn is None or self.conn.closed:
-            self.conn = psycopg2.connect(self.url, connect_timeout=10)
+            self.conn = psycopg2.connect(self.url, **CONNECTION_OPTIONS)
             self.conn.autocommit = True
         return self.conn.cursor()
 
@@ -116,29 +125,34 @@ class LandingPipeline:
         from twisted.internet import reactor
         from twisted.internet.task import deferLater
 
-        delay, deadline = FIRST_DELAY, time.monotonic() + retry_seconds()
+        deadline, last = time.monotonic() + retry_seconds(), "unreachable"
         while True:
             if self.gave_up and item:
                 raise DropItem(f"{what}: not landed: {self.gave_up}")
+            wait = self.next_try - time.monotonic()
+            if wait > 0:  # another write is due to try the database first
+                if time.monotonic() + wait > deadline:
+                    why = f"the database stayed unreachable for {retry_seconds():.0f} s ({last})"
+                    if not item:
+                        raise RuntimeError(f"{what}: {why}")
+                    self._give_up(why)
+                    continue
+                await maybe_deferred_to_future(deferLater(reactor, wait))
+                continue
             try:
                 with self._cursor() as cur:
                     statement(cur)
+                self.delay = FIRST_DELAY
                 return
             except psycopg2.Error as exc:
                 if not _connection_lost(exc, self.conn):
                     raise
                 if self.conn is not None:
                     self.conn.close()
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                if time.monotonic() + delay > deadline:
-                    why = f"the database stayed unreachable for {retry_seconds():.0f} s ({first})"
-                    if not item:
-                        raise RuntimeError(f"{what}: {why}") from exc
-                    self._give_up(why)
-                    continue
-                log.warning("landing %s: database unreachable (%s); retrying in %.1f s", what, first, delay)
-                await maybe_deferred_to_future(deferLater(reactor, delay))
-                delay = min(delay * 2, MAX_DELAY)
+                last = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                self.next_try = time.monotonic() + self.delay
+                log.warning("landing %s: database unreachable (%s); retrying in %.1f s", what, last, self.delay)
+                self.delay = min(self.delay * 2, MAX_DELAY)
 
     def _give_up(self, why: str) -> None:
         if self.gave_up:

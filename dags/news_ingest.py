@@ -23,8 +23,9 @@ and `core.run_source_stats` (load: one entry per load of the run, so a re-run or
 never rewrites the first). Consumers read the `api.*` views (`api.articles`, `api.stories`, `api.run_stats`).
 `purge_raw` deletes raw pages, fetch failures, staged rows and rejects older than `BANTIN_RAW_RETENTION_DAYS`
 (default 30) and runs only after the checks pass.
-Every task is idempotent for its run: re-running a run replaces its own rows, and loads upsert on the
-canonical URL, so clearing and re-running never duplicates articles.
+Every task is idempotent for its run: re-running a run replaces its own staged rows and rejects, and loads
+upsert on the canonical URL, so clearing and re-running never duplicates articles (its statistics gain an
+entry of kind `rerun`).
 
 **Backfill.** Needs the scheduler running (`make run`); the CLI only creates the runs:
 
@@ -43,9 +44,10 @@ entry to the run's statistics.
 **When a task fails.**
 - `crawl_<source>`: read the log; the scrapy command line and its exit status are in it. A site
   change or an outage shows as fetch failures in `raw.fetch_failures` (every page that got no answer, or an
-  unusable one: `timeout`, `too_large`, `redirect_loop`, ...). Exit status 1 with `landing gave up` means the
-  warehouse was unreachable for longer than `BANTIN_LANDING_RETRY_SECONDS` (120): the crawl stopped rather
-  than fetch pages it could not store. A shorter outage is ridden out (`database unreachable ... retrying`
+  unusable one: `timeout`, `too_large`, `redirect_loop`, ...). Exit status 1 with `the database stayed
+  unreachable` (`landing gave up` mid-crawl, or `the crawl's start` before it) means the warehouse was
+  unreachable for longer than `BANTIN_LANDING_RETRY_SECONDS` (120): the crawl stopped rather than fetch pages
+  it could not store. A shorter outage is ridden out (`database unreachable ... retrying`
   warnings). Clear the task to retry.
 - `check`: the message names each source and why: its crawl did not finish (killed, timed out, or ended
   while the warehouse was away), landed fewer pages than it fetched, fetched pages but stored no article, or

@@ -23,24 +23,17 @@ def test_compose_config_is_valid():
     assert result.returncode == 0, result.stderr
 
 
-def _init_script() -> str:
-    """airflow-init's bash script as the container runs it (compose turns `$$` into `$`)."""
+def _services() -> dict:
     import yaml
 
-    services = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
-    return services["airflow-init"]["command"][-1].replace("$$", "$")
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
 
 
-def _run_init(tmp_path, env: dict) -> subprocess.CompletedProcess:
-    # Stand-ins for the image's `airflow` and `python`: the check must refuse before either runs.
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    for name in ("airflow", "python"):
-        stub = bin_dir / name
-        stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{tmp_path}/calls"\n')
-        stub.chmod(0o755)
-    return subprocess.run(["bash", "-euo", "pipefail", "-c", _init_script()], capture_output=True, text=True,
-                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", **env})
+def _run_check(env: dict) -> subprocess.CompletedProcess:
+    """check-secrets' bash script as its container runs it (compose turns `$$` into `$`)."""
+    script = _services()["check-secrets"]["command"][-1].replace("$$", "$")
+    return subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", **env})
 
 
 def _env_example() -> dict:
@@ -49,17 +42,17 @@ def _env_example() -> dict:
     return dict(pairs)
 
 
-def test_init_refuses_placeholder_secrets(tmp_path):
+def test_compose_refuses_placeholder_secrets():
+    services = _services()
+    # Nothing starts before the check: PostgreSQL's first start would write the password into its volume.
+    assert services["postgres"]["depends_on"]["check-secrets"]["condition"] == "service_completed_successfully"
     placeholders = _env_example()
-    done = _run_init(tmp_path, placeholders)
+    done = _run_check(placeholders)
     assert done.returncode == 1 and "refusing to start: POSTGRES_PASSWORD" in done.stderr, done.stderr
-    assert not (tmp_path / "calls").exists(), "migrations ran on placeholder secrets"
     real = {k: (f"s3cret-{k.lower()}" if "CHANGE-ME" in v else v) for k, v in placeholders.items()}
-    done = _run_init(tmp_path, {**real, "AIRFLOW_FERNET_KEY": ""})
+    done = _run_check({**real, "AIRFLOW_FERNET_KEY": ""})
     assert done.returncode == 1 and "AIRFLOW_FERNET_KEY is empty" in done.stderr, done.stderr
-    done = _run_init(tmp_path, real)
-    assert done.returncode == 0, done.stderr
-    assert "airflow db migrate" in (tmp_path / "calls").read_text()
+    assert _run_check(real).returncode == 0
 
 
 def test_ui_is_published_on_the_loopback_only():

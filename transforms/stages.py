@@ -213,9 +213,10 @@ def _flush_staged(cur, staged: list, rejects: list, execute_values) -> int:
                 cur.execute("SAVEPOINT staged_row")
                 try:
                     execute_values(cur, insert, [row])
+                    cur.execute("RELEASE SAVEPOINT staged_row")  # a long run of subtransactions slows snapshots
                     n += 1
                 except _row_errors() as exc:
-                    cur.execute("ROLLBACK TO SAVEPOINT staged_row")
+                    cur.execute("ROLLBACK TO SAVEPOINT staged_row; RELEASE SAVEPOINT staged_row")
                     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                     rejects.append((page, "parse_error",
                                     f"page {page['page_id']}: PostgreSQL refused the row: {first}"))
@@ -244,8 +245,9 @@ def _flush_rejects(cur, run_id: str, rejects: list, execute_values) -> int:
 # - a canonical URL stored by another source: a duplicate that touches nothing (an article is only ever written
 #   by its own source; extraction already refuses a canonical URL outside the source's domains);
 # - a canonical URL already stored: duplicate if title and body are unchanged, or if this fetch is older than
-#   the stored row's last sighting (a run loaded after a later one must not roll the article back); else an
-#   update;
+#   the fetch the stored content came from (the latest replaced version's replacing fetch, else the first
+#   sighting): a run loaded after a later one must not roll the article back; else an update. A reprocess of
+#   the run the content came from, or of a later one, re-applies new rules;
 # - anything else is new. The same text under another URL is a new article of the same story (a repost or
 #   a reprint): the story stage, not this one, relates them.
 # The load runs it again under the loaders' lock (load_run), so a concurrent load committed since this step
@@ -261,7 +263,8 @@ WITH ranked AS (
                 WHEN a.article_id IS NULL THEN 'new'
                 WHEN a.source <> r.source THEN 'duplicate'
                 WHEN a.body_hash = r.body_hash AND a.title = r.title THEN 'duplicate'
-                WHEN r.fetched_at < a.last_seen_at THEN 'duplicate'
+                WHEN r.fetched_at < coalesce((SELECT max(v.replaced_at) FROM core.article_versions AS v
+                                              WHERE v.article_id = a.article_id), a.first_seen_at) THEN 'duplicate'
                 ELSE 'updated' END AS action,
            CASE WHEN a.source = r.source THEN a.article_id END AS article_id
     FROM ranked AS r
@@ -330,7 +333,8 @@ _LOAD_SQL = [
           AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)""",
     # Duplicates add no row; they only record that the article was seen again.
     """UPDATE core.articles AS a
-       SET last_seen_at = greatest(a.last_seen_at, d.seen), last_run_id = %(run)s
+       SET last_seen_at = greatest(a.last_seen_at, d.seen),
+           last_run_id = CASE WHEN d.seen >= a.last_seen_at THEN %(run)s ELSE a.last_run_id END
        FROM (SELECT article_id, max(fetched_at) AS seen FROM staging.articles
              WHERE run_id = %(run)s AND action = 'duplicate' AND article_id IS NOT NULL
              GROUP BY article_id) AS d
@@ -369,13 +373,14 @@ LEFT JOIN (SELECT source, count(*) AS total,
                        WHERE r2.run_id = %(run)s AND r2.source = r.source GROUP BY reason) AS x) AS by_reason
            FROM core.rejects AS r WHERE run_id = %(run)s GROUP BY source) AS rj USING (source)
 """
-LOAD_KINDS = ("run", "rerun", "reprocess")  # the first load of a run; a later one by the DAG; `bantin reprocess`
+
 
 
 def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datetime, *,
              reprocess: bool = False) -> dict:
     """Upsert the run's decided articles into core and record this load's per-source stats, in one transaction.
-    The stats are a new entry (LOAD_KINDS): the run's first load, a re-run of it, or a reprocess."""
+    The stats are a new entry, of kind `run` (the run's first load), `rerun` (a later one by the DAG) or
+    `reprocess`."""
     from transforms.stories import STORY_LOCK, assign_stories
 
     with transaction(db_url) as (_, cur):

@@ -19,6 +19,8 @@ BEGIN
     END LOOP;
     -- No temporary tables (PUBLIC has TEMP on every database by default): a consumer stores nothing here.
     EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+    -- The loads' own role keeps it: the story stage works in a temporary table (transforms/stories.py).
+    EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO %I', current_database(), current_user);
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO bantin_reader', current_database());
     -- A statement of the reader's is cancelled after 30 s: the api views answer in milliseconds to a few
     -- seconds at archive size (docs/benchmarks.md), so 30 s means a runaway query, and it must not hold the

@@ -146,11 +146,12 @@ def test_database_stopped_mid_load(fresh_db, fault_server, ledger):
     # As if this run had not loaded yet.
     query(fresh_db, "TRUNCATE core.articles, core.article_signatures, core.article_bands, core.run_source_stats "
                     "CASCADE")
-    import psycopg2
-
-    # Another loader holds the story lock, so this load is caught inside its transaction when the server dies.
-    blocker = psycopg2.connect(fresh_db)
-    blocker.cursor().execute("SELECT pg_advisory_lock(%s)", (STORY_LOCK,))
+    # The load is caught after it inserted the articles, inside its transaction, when the server dies: a trigger
+    # of this test's own database holds it there.
+    query(fresh_db, """CREATE FUNCTION fault_hold() RETURNS trigger LANGUAGE plpgsql AS
+                       $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$;
+                       CREATE TRIGGER hold AFTER INSERT ON core.articles FOR EACH STATEMENT
+                       EXECUTE FUNCTION fault_hold()""")
     failure: list[BaseException] = []
 
     def load():
@@ -161,25 +162,32 @@ def test_database_stopped_mid_load(fresh_db, fault_server, ledger):
 
     thread = threading.Thread(target=load)
     thread.start()
-    _await(lambda: _waiting_for_the_story_lock(fresh_db) == 1)
+    _await(lambda: query(fresh_db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                   "AND wait_event = 'PgSleep'")[0][0] == 1, seconds=60)
     pg_stop()
     thread.join(timeout=60)
     pg_start()
-    blocker.close()
+    query(fresh_db, "DROP TRIGGER hold ON core.articles; DROP FUNCTION fault_hold()")
     message = f"{type(failure[0]).__name__}: {failure[0]}" if failure else "the load did not fail"
     named = bool(failure) and "connection already closed" not in message and "InterfaceError" not in message
+    rolled_back = query(fresh_db, "SELECT count(*) FROM core.articles")[0][0] == 0
     retry = run_pass(fresh_db, fault_server, run_id, crawl=False)  # the load task's retry (from clean)
     missing = lost(fresh_db, expected)
-    observed = (f"load failed with '{message.splitlines()[0][:120]}'; retry "
+    observed = (f"load failed with '{message.splitlines()[0][:120]}'; its inserts "
+                f"{'rolled back' if rolled_back else 'were kept'}; retry "
                 f"{'passed' if not retry.errors else retry.errors}; {len(expected) - len(missing)} of "
                 f"{len(expected)} stored")
-    _record(ledger, fresh_db, fault_server, "PostgreSQL stopped in the middle of a load",
-            "the load fails naming the lost connection (not 'connection already closed'), rolls back; its "
-            "retry loads everything", observed, named and not retry.errors, run_id, None, missing)
+    _record(ledger, fresh_db, fault_server, "PostgreSQL stopped in the middle of a load (rows inserted)",
+            "the load fails naming the lost connection (not 'connection already closed') and rolls back; its "
+            "retry loads everything", observed, named and rolled_back and not retry.errors, run_id, None, missing)
 
 
 def _waiting_for_the_story_lock(db: str) -> int:
-    return query(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")[0][0]
+    """Sessions of this database queued for the loaders' lock (a bigint advisory key: its low 32 bits in objid)."""
+    return query(db, """SELECT count(*) FROM pg_locks
+                        WHERE locktype = 'advisory' AND NOT granted AND objid = %s
+                          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())""",
+                 (STORY_LOCK & 0xFFFFFFFF,))[0][0]
 
 
 def _await(condition, seconds: float = 10.0) -> None:

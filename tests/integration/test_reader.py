@@ -1,6 +1,7 @@
 """bantin_reader, the consumers' login: the api schema and nothing else, no way up, bounded statements."""
 from __future__ import annotations
 
+import base64
 import os
 import stat
 import subprocess
@@ -84,3 +85,19 @@ def test_reader_statements_are_bounded(reader, fresh_db):
         quick.close()
     # A search box query is a few words; a 10 KB one once ran past 20 s.
     assert "search query too long" in refused(reader, f"SELECT * FROM api.search_articles('{'vàng ' * 2000}')")
+
+
+def test_the_server_keeps_only_a_scram_verifier(fresh_db):
+    """The password reaches the server hashed; a login with it, and only with it, succeeds over SCRAM."""
+    from bantin.migrate import scram_verifier
+
+    with psycopg2.connect(fresh_db) as conn, conn.cursor() as cur:
+        cur.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (db.READER,))
+        assert cur.fetchone()[0].startswith("SCRAM-SHA-256$4096:")
+        # The server's own encoding of a clear password, recomputed with its salt, must come out the same.
+        cur.execute("SET password_encryption = 'scram-sha-256'; CREATE ROLE scram_probe PASSWORD 'pa55word'")
+        cur.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_probe'")
+        theirs = cur.fetchone()[0]
+        cur.execute("DROP ROLE scram_probe")
+    iterations, salt = theirs.split("$")[1].split(":")
+    assert scram_verifier("pa55word", int(iterations), base64.b64decode(salt)) == theirs
