@@ -38,10 +38,7 @@ def _local_secrets(home: Path) -> dict[str, str]:
     missing = {key: make() for key, make in wanted.items() if key not in values}
     if missing:  # a checkout's secrets from before a key existed gain it; the others never change
         values.update(missing)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            json.dump(values, out)
-        path.chmod(0o600)
+        db.write_private(path, json.dumps(values))
     return values
 
 
@@ -51,8 +48,7 @@ def admin_password() -> str:
     if path.exists():
         return json.loads(path.read_text())[ADMIN_USER]
     password = secrets.token_urlsafe(12)
-    path.write_text(json.dumps({ADMIN_USER: password}))
-    path.chmod(0o600)
+    db.write_private(path, json.dumps({ADMIN_USER: password}))
     return password
 
 

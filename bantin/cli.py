@@ -70,10 +70,10 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from bantin import db
-    from bantin.report import collect, print_report
+    from bantin.report import latest_run_id, print_report
 
     if args.latest_run_id:
-        run_id = collect(db.database_url())["run_id"]
+        run_id = latest_run_id(db.database_url())
         if run_id is None:
             raise UserError("no run has loaded yet")
         print(run_id)

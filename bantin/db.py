@@ -186,11 +186,16 @@ def reader_password() -> str:
         return os.environ["BANTIN_READER_PASSWORD"]
     path = data_dir() / "reader.password"
     if not path.exists():
-        # Created 0600 before the secret is written, so it is never readable by others, even for a moment.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(24))
+        write_private(path, secrets.token_urlsafe(24))
     return path.read_text().strip()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a secret readable by its owner only: the file is 0600 before a byte of it is written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
+    path.chmod(0o600)  # a file that existed keeps its mode through O_CREAT
 
 
 def with_user(uri: str, user: str, password: str) -> str:

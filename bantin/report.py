@@ -7,6 +7,22 @@ def _rows(cur, sql: str, params=()) -> list[tuple]:
     return cur.fetchall()
 
 
+_LATEST_RUN_SQL = "SELECT run_id FROM api.run_stats WHERE load_number = 1 ORDER BY loaded_at DESC LIMIT 1"
+
+
+def latest_run_id(db_url: str) -> str | None:
+    """The run whose own (first) load is the latest, or None before any run loaded."""
+    import psycopg2
+
+    conn = psycopg2.connect(db_url)
+    try:
+        with conn, conn.cursor() as cur:
+            latest = _rows(cur, _LATEST_RUN_SQL)
+    finally:
+        conn.close()
+    return latest[0][0] if latest else None
+
+
 def collect(db_url: str, run_id: str | None = None) -> dict:
     """Figures for one run (default: the latest run loaded) and the archive totals: what the run's first load
     landed, and the later loads of the run (re-runs, reprocesses), which never rewrite it."""
@@ -16,8 +32,7 @@ def collect(db_url: str, run_id: str | None = None) -> dict:
     try:
         with conn, conn.cursor() as cur:
             if run_id is None:
-                latest = _rows(cur, "SELECT run_id FROM api.run_stats WHERE load_number = 1 "
-                                    "ORDER BY loaded_at DESC LIMIT 1")
+                latest = _rows(cur, _LATEST_RUN_SQL)
                 run_id = latest[0][0] if latest else None
             elif not _rows(cur, "SELECT 1 FROM api.run_stats WHERE run_id = %s LIMIT 1", (run_id,)):
                 raise ValueError(f"no loaded run {run_id!r} (runs are named as in Airflow, e.g. "

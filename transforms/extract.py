@@ -33,8 +33,9 @@ from transforms.textclean import (
 )
 from transforms.urls import canonical_url, host
 
+# The page-level reasons (core.rejects, stage extract); clean_run raises the last two before extraction runs.
 REASONS = frozenset({"undecodable", "empty_body", "not_article", "no_title", "no_body", "parse_error", "too_large",
-                     "title_too_long"})
+                     "title_too_long", "corrupt_body", "unknown_source"})
 # Headlines on the profiled sites run 40-150 characters, and a <title> carrying the site name stays under 250;
 # a "title" four times the longest honest one is a paragraph or a dump, not a headline.
 MAX_TITLE_CHARS = 1000

@@ -64,27 +64,21 @@ def transaction(db_url: str):
 MAX_PAGE_BYTES = 4 * 1024 * 1024
 
 
-class PageRejected(Exception):
-    """One page that cannot become an article, outside extraction's own reasons (core.rejects vocabulary)."""
-
-    def __init__(self, reason: str, detail: str):
-        super().__init__(f"{reason}: {detail}")
-        self.reason, self.detail = reason, detail
-
-
 def _inflate(body_gz: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:
     """The stored page, gunzipped, never past `limit` bytes."""
     import zlib
+
+    from transforms.extract import Rejected
 
     inflater = zlib.decompressobj(wbits=31)  # 31: the gzip container the landing pipeline writes
     try:
         body = inflater.decompress(body_gz, limit + 1)
     except zlib.error as exc:
-        raise PageRejected("corrupt_body", f"the stored gzip cannot be read: {exc}") from None
+        raise Rejected("corrupt_body", f"the stored gzip cannot be read: {exc}") from None
     if len(body) > limit or inflater.unconsumed_tail:
-        raise PageRejected("too_large", f"the page expands past {limit} bytes")
+        raise Rejected("too_large", f"the page expands past {limit} bytes")
     if not inflater.eof:
-        raise PageRejected("corrupt_body", "the stored gzip ends before its stream does")
+        raise Rejected("corrupt_body", "the stored gzip ends before its stream does")
     return body
 
 
@@ -122,7 +116,7 @@ def _clean_page(run_id: str, page: dict):
         try:
             profile = load_profile(page["source"])
         except KeyError:
-            raise PageRejected("unknown_source", f"no profile for source {page['source']!r} (its folder under "
+            raise Rejected("unknown_source", f"no profile for source {page['source']!r} (its folder under "
                                                  "crawlers/sources/ is gone)") from None
         # Feeds, sitemaps and listings may be landed for audit; only article URLs are cleaned.
         if not re.search(profile["article_url"], page["url"]):
@@ -132,7 +126,7 @@ def _clean_page(run_id: str, page: dict):
         article = extract_page(_inflate(bytes(page["body_gz"])), page["final_url"], profile=profile,
                                headers=page["headers"])
         return "staged", _staging_row(run_id, page, article)
-    except (Rejected, PageRejected) as exc:
+    except Rejected as exc:
         where = f"page {page['page_id']}"
         return "rejected", exc.reason, f"{where}: {exc.detail}" if exc.detail else where
     except Exception as exc:  # noqa: BLE001 - a bug met on one page must not fail every retry of the run
