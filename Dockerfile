@@ -13,6 +13,8 @@ RUN pip install --no-cache-dir 'uv>=0.8' \
 
 COPY --chown=airflow:root scrapy.cfg ./
 COPY --chown=airflow:root bantin ./bantin
+COPY --chown=airflow:root sources ./sources
+COPY --chown=airflow:root warehouse ./warehouse
 COPY --chown=airflow:root crawlers ./crawlers
 COPY --chown=airflow:root transforms ./transforms
 COPY --chown=airflow:root sql ./sql

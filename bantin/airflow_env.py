@@ -11,7 +11,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from bantin import db
+from warehouse import db
 
 ADMIN_USER = "admin"
 

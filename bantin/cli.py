@@ -49,12 +49,12 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
-    from bantin import db
+    from warehouse import db
 
     if args.action == "url":
         print(db.reader_url() if args.reader else db.database_url())
     elif args.action == "migrate":
-        from bantin.migrate import migrate
+        from warehouse.migrate import migrate
 
         migrate(db.database_url())
         print("warehouse migrated; views re-applied")
@@ -69,8 +69,8 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from bantin import db
     from bantin.report import latest_run_id, print_report
+    from warehouse import db
 
     if args.latest_run_id:
         run_id = latest_run_id(db.database_url())
@@ -90,8 +90,8 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
-    from bantin import db
     from transforms.stages import reprocess
+    from warehouse import db
 
     since, until = _when(args.since, "--since"), _when(args.until, "--until")
     if not (args.run_id or since or until or args.all):
@@ -114,13 +114,13 @@ def _cmd_airflow_env(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from bantin.demo import demo
+    from bantin.stack import demo
 
     return demo()
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from bantin.demo import run
+    from bantin.stack import run
 
     return run(offline=args.offline)
 
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         lost = _unreachable(exc)
         if lost is None:
             raise
-        from bantin import db
+        from warehouse import db
 
         return fail(f"cannot reach the warehouse at {db.redacted(db.database_url_hint())}: {lost}")
 

@@ -90,6 +90,6 @@ def format_report(figures: dict) -> str:
 
 
 def print_report(run_id: str | None = None, db_url: str | None = None) -> None:
-    from bantin import db
+    from warehouse import db
 
     print(format_report(collect(db_url or db.database_url(), run_id)))

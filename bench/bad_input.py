@@ -22,15 +22,15 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bantin.db import drop_database
 from bench.dedup.common import bench_database, machine, mb, publish
 from bench.dedup.corpus import REPO as _REPO
+from warehouse.db import drop_database
 
 REPO = Path(_REPO)
 MARKER = "bad-input"
 LIMIT = 300 * 2 ** 20
 FETCHED = datetime(2026, 3, 7, tzinfo=timezone.utc)
-ARTICLE = next((REPO / "crawlers/sources/vnexpress/pages").glob("*.html"))
+ARTICLE = next((REPO / "sources/vnexpress/pages").glob("*.html"))
 SENTENCE = "Bộ đội Biên phòng tỉnh phối hợp chặt chẽ với chính quyền địa phương trong công tác bảo vệ biên giới. "
 
 
@@ -70,7 +70,7 @@ def land(url: str, run_id: str, bad: bool) -> list[str]:
     import psycopg2
 
     rows, kinds = [], []
-    for path in sorted((REPO / "crawlers/sources").glob("*/pages/*.html")):
+    for path in sorted((REPO / "sources").glob("*/pages/*.html")):
         label = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         rows.append((path.parts[-3], label["url"], gzip.compress(path.read_bytes(), mtime=0)))
     if bad:

@@ -47,7 +47,7 @@ def database_url() -> str:
         # Fail the crawl loudly (exit status 1): a crawl that lands nothing must not look green.
         raise RuntimeError(
             "BANTIN_DATABASE_URL is not set: the crawler lands pages in PostgreSQL and needs its libpq URI "
-            "(the Airflow task passes bantin.db.database_url(); by hand: "
+            "(the Airflow task passes warehouse.db.database_url(); by hand: "
             "BANTIN_DATABASE_URL=$(bantin db url) python -m scrapy crawl site ...)"
         )
     return url

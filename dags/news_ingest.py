@@ -6,7 +6,7 @@ import pendulum
 from airflow.sdk import dag, task
 from common import DEFAULT_ARGS, crawl_pool, hourly
 
-from crawlers.sources import source_names
+from sources import source_names
 
 DOC_MD = """
 # news_ingest — runbook
@@ -53,7 +53,7 @@ entry to the run's statistics.
   while the warehouse was away), landed fewer pages than it fetched, fetched pages but stored no article, or
   rejected an abnormal share. Look at `bantin report --run-id <run_id>` (rejects by reason). A crawl that did
   not finish: clear its `crawl_<source>` task and the tasks after it. A site redesign usually means the
-  source's `crawlers/sources/<name>/profile.yaml` needs new selectors: fix it, then `bantin reprocess
+  source's `sources/<name>/profile.yaml` needs new selectors: fix it, then `bantin reprocess
   --run-id <run_id>` and clear `check`.
 - `clean` / `dedupe` / `load`: a database problem (the error names it) or a bug; they are safe to clear and
   re-run. One bad page never fails them: it becomes a reject naming its raw page (`core.rejects.page_id`).
@@ -84,8 +84,8 @@ entry to the run's statistics.
 def news_ingest():
     @task
     def crawl(source: str, run_id=None, data_interval_start=None, data_interval_end=None) -> int:
-        from bantin.db import database_url
         from crawlers.run import run_crawl
+        from warehouse.db import database_url
 
         # Resolved here so the scrapy subprocess lands pages in the same warehouse as the later stages.
         return run_crawl(source, run_id, data_interval_start, data_interval_end,
@@ -93,22 +93,22 @@ def news_ingest():
 
     @task
     def clean(run_id=None) -> dict:
-        from bantin.db import database_url
         from transforms.stages import clean_run
+        from warehouse.db import database_url
 
         return clean_run(database_url(), run_id)
 
     @task
     def dedupe(run_id=None) -> dict:
-        from bantin.db import database_url
         from transforms.stages import dedupe_run
+        from warehouse.db import database_url
 
         return dedupe_run(database_url(), run_id)
 
     @task
     def load(run_id=None, data_interval_start=None, data_interval_end=None) -> dict:
-        from bantin.db import database_url
         from transforms.stages import load_run
+        from warehouse.db import database_url
 
         return load_run(database_url(), run_id, data_interval_start, data_interval_end)
 
@@ -116,8 +116,8 @@ def news_ingest():
     def check(run_id=None) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
-        from bantin.db import database_url
         from transforms.stages import RunCheckFailed, check_run
+        from warehouse.db import database_url
 
         try:
             return check_run(database_url(), run_id)
@@ -128,8 +128,8 @@ def news_ingest():
 
     @task
     def purge_raw(data_interval_end=None) -> dict:
-        from bantin.db import database_url
         from transforms.stages import purge_raw as purge
+        from warehouse.db import database_url
 
         # The cutoff counts back from the run's interval end, never the wall clock: a re-run purges the same
         # rows, and a backfill of old hours purges only pages older than its own window.
@@ -137,7 +137,7 @@ def news_ingest():
 
     # One task per source rather than crawl.expand(): Airflow cannot give mapped instances different pools
     # (apache/airflow#33657, open), and a pool per source is what keeps backfills polite. The source list is
-    # the folders under crawlers/sources/, read from the DAG bundle itself (no database or network).
+    # the folders under sources/, read from the DAG bundle itself (no database or network).
     crawls = [
         crawl.override(task_id=f"crawl_{name}", pool=crawl_pool(name))(name) for name in source_names()
     ]

@@ -9,7 +9,7 @@ import pytest
 @pytest.fixture(scope="session")
 def pg_server_url() -> str:
     """The maintenance-database URI of the server the tests run against."""
-    from bantin import db
+    from warehouse import db
 
     return db.server_url()
 
@@ -27,8 +27,8 @@ def another_fresh_db(pg_server_url):
 
 
 def _fresh_database(pg_server_url):
-    from bantin import db
-    from bantin.migrate import migrate
+    from warehouse import db
+    from warehouse.migrate import migrate
 
     name = f"bantin_test_{uuid.uuid4().hex[:10]}"
     db.ensure_database(name)

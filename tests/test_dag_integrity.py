@@ -63,10 +63,10 @@ def test_hourly_intervals_have_width(dagbag):
 
 
 def test_one_crawl_per_source_in_its_own_pool(dagbag):
-    from crawlers.sources import source_names
+    from sources import source_names
 
     dag = dagbag.dags["news_ingest"]
-    from bantin.demo import pools_file
+    from bantin.stack import pools_file
 
     created = json.loads(pools_file().read_text())
     for name in source_names():

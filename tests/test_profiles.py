@@ -1,13 +1,13 @@
-"""Every recorded page under crawlers/sources/*/pages is extracted exactly as its expected JSON says."""
+"""Every recorded page under sources/*/pages is extracted exactly as its expected JSON says."""
 import json
 from pathlib import Path
 
 import pytest
 
+from sources import SOURCES_DIR
 from transforms.extract import extract_page
 
-SOURCES = Path(__file__).resolve().parents[1] / "crawlers" / "sources"
-PAGES = sorted(p for ext in ("html", "txt") for p in SOURCES.glob(f"*/pages/*.{ext}"))
+PAGES = sorted(p for ext in ("html", "txt") for p in SOURCES_DIR.glob(f"*/pages/*.{ext}"))
 
 
 def _id(page: Path) -> str:
@@ -15,7 +15,7 @@ def _id(page: Path) -> str:
 
 
 def test_every_source_has_recorded_pages():
-    sources = {p.parent.name for p in SOURCES.glob("*/profile.yaml")}
+    sources = {p.parent.name for p in SOURCES_DIR.glob("*/profile.yaml")}
     missing = sources - {p.parent.parent.name for p in PAGES}
     assert not missing, f"no recorded pages for sources {sorted(missing)}"
 

@@ -103,7 +103,7 @@ def extract_page(body: bytes | str, url: str, *, profile: dict | None = None, he
     """The cleaned article (keys OUTPUT_KEYS, every string NFC). Raises only Rejected."""
     try:
         if profile is None:
-            from crawlers.sources import profile_for_url
+            from sources import profile_for_url
 
             profile = profile_for_url(url) or {}
         return _extract(body, url, profile, headers or {})

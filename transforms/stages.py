@@ -109,7 +109,7 @@ _STAGING_COLUMNS = (
 def _clean_page(run_id: str, page: dict):
     """("staged", row), ("rejected", reason, detail) or None for a landed page that is not an article URL.
     Never raises for the page's sake: whatever one page holds, the run goes on without it."""
-    from crawlers.sources import load_profile
+    from sources import load_profile
     from transforms.extract import Rejected, extract_page
 
     try:
@@ -117,7 +117,7 @@ def _clean_page(run_id: str, page: dict):
             profile = load_profile(page["source"])
         except KeyError:
             raise Rejected("unknown_source", f"no profile for source {page['source']!r} (its folder under "
-                                                 "crawlers/sources/ is gone)") from None
+                                                 "sources/ is gone)") from None
         # Feeds, sitemaps and listings may be landed for audit; only article URLs are cleaned.
         if not re.search(profile["article_url"], page["url"]):
             return None

@@ -13,8 +13,8 @@ DOCS = os.path.join(REPO, "docs", "benchmarks.md")
 def bench_database(name: str) -> str:
     """A freshly created and migrated database called `name` (dropped first if it exists); its URL.
     Benchmarks never touch the `bantin` warehouse itself."""
-    from bantin import db
-    from bantin.migrate import migrate
+    from warehouse import db
+    from warehouse.migrate import migrate
 
     assert name.startswith("bantin_bench_"), "benchmark databases are named bantin_bench_*"
     db.drop_database(name)

@@ -3,8 +3,8 @@
 Article `i` is a pure function of (seed, i): any range can be generated alone, in any process, in any order,
 so 1M articles stream through a generator (or a worker pool) without ever being held in memory.
 
-Text comes from real recorded bodies (`crawlers/sources/*/pages/*.json`) and the replay corpus
-(`crawlers/replay/corpus.json`). They hold only ~460 sentences, so an original article splices sentences
+Text comes from real recorded bodies (`sources/*/pages/*.json`) and the replay corpus
+(`sources/corpus.json`). They hold only ~460 sentences, so an original article splices sentences
 (the head of one with the tail of another, cut between syllables) and varies every number, date and place:
 local word order, syllable and length statistics stay those of real news, while two originals share almost
 no 3-syllable shingles (a pool of whole sentences would make every pair of a 1M corpus look related).
@@ -62,15 +62,15 @@ class Article:
 @functools.lru_cache(maxsize=1)
 def _pool() -> dict:
     paragraphs = []
-    for path in sorted(glob.glob(os.path.join(REPO, "crawlers/sources/*/pages/*.json"))):
+    for path in sorted(glob.glob(os.path.join(REPO, "sources/*/pages/*.json"))):
         with open(path, encoding="utf-8") as fh:
             paragraphs += [p.strip() for p in json.load(fh)["body"].split("\n") if p.strip()]
-    with open(os.path.join(REPO, "crawlers/replay/corpus.json"), encoding="utf-8") as fh:
+    with open(os.path.join(REPO, "sources/corpus.json"), encoding="utf-8") as fh:
         replay = json.load(fh)
     paragraphs += replay["paragraphs"]
     sentences = sorted({s.strip() for p in paragraphs for s in _SENTENCE.split(p) if len(s.split()) >= 6})
     sources = sorted(os.path.basename(os.path.dirname(p))
-                     for p in glob.glob(os.path.join(REPO, "crawlers/sources/*/profile.yaml")))
+                     for p in glob.glob(os.path.join(REPO, "sources/*/profile.yaml")))
     syllables = [w for sentence in sentences for w in sentence.split()]
     return {"sentences": sentences, "syllables": syllables, "titles": replay["titles"], "sapos": replay["sapos"],
             "authors": replay["authors"], "sources": sources}

@@ -32,9 +32,9 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-from bantin.db import drop_database
 from bench.dedup import corpus
 from bench.dedup.common import bench_database, copy_line, machine, mb, publish
+from warehouse.db import drop_database
 
 RUN_ID = "bench-load"
 PAGES_RUN = "bench-load-pages"  # + the page count
@@ -139,7 +139,7 @@ def throughput(url: str, n: int, repeats: int) -> list[dict]:
 def _templates() -> list[dict]:
     """The recorded article pages whose body paragraphs appear verbatim in their HTML (so they can be swapped)."""
     out = []
-    for path in sorted(glob.glob(os.path.join(corpus.REPO, "crawlers/sources/*/pages/*.html"))):
+    for path in sorted(glob.glob(os.path.join(corpus.REPO, "sources/*/pages/*.html"))):
         label = path[:-5] + ".json"
         if not os.path.exists(label):
             continue

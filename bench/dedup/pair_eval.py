@@ -76,7 +76,7 @@ def section(scored: list[Scored]) -> str:
         "```",
         "",
         f"Pairs from `bench/dedup/pairs.py` (seed {SEED}, no network): positives are the recorded bodies "
-        "(`crawlers/sources/*/pages/*.json`) against a syndicated copy with one, two or three edits; negatives are "
+        "(`sources/*/pages/*.json`) against a syndicated copy with one, two or three edits; negatives are "
         "same-beat reports on other days or other decisions, templated bulletins (weather, xổ số, price tables) "
         "for other days and places, and unrelated recorded pages. A pair counts as one story exactly as "
         "`transforms.stories.decide` rules: both texts signed (≥ `MIN_SYLLABLES` syllables), at least one "

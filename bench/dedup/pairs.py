@@ -44,7 +44,7 @@ class Page:
 def recorded_pages() -> list[Page]:
     """One page per distinct body among the labelled pages (bienphong records one article three ways)."""
     pages, seen = [], set()
-    for path in sorted((REPO / "crawlers/sources").glob("*/pages/*.json")):
+    for path in sorted((REPO / "sources").glob("*/pages/*.json")):
         label = json.loads(path.read_text("utf-8"))
         key = body_key(label.get("body") or "")
         if key and key not in seen:

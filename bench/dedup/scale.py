@@ -23,11 +23,11 @@ from datetime import timedelta
 
 import numpy as np
 
-from bantin.db import drop_database
 from bench.dedup import corpus
 from bench.dedup.common import PeakRSS, bench_database, copy_line, machine, mb, publish
 from transforms import minhash, stories
 from transforms.dedup import body_key, key_hash
+from warehouse.db import drop_database
 
 RUN_ID = "bench-dedup-batch"
 # Batch articles are indexed above any history, and reprint only the last day of the smallest history
@@ -380,7 +380,7 @@ def main(argv=None) -> int:
     command = ".venv/bin/python -m bench.dedup.scale " + " ".join(argv if argv is not None else sys.argv[1:])
     names = {size: f"{args.db}_{size}" for size in sizes}
     if args.reuse:
-        from bantin.db import server_url, with_database
+        from warehouse.db import server_url, with_database
 
         urls = {size: with_database(server_url(), name) for size, name in names.items()}
     else:

@@ -6,10 +6,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawlers.sources import load_profile
+from sources import SOURCES_DIR, load_profile
 from transforms.extract import Rejected, extract_page
-
-SOURCES = Path(__file__).resolve().parents[2] / "crawlers" / "sources"
 
 
 @dataclass(frozen=True)
@@ -28,11 +26,11 @@ class Page:
 
 
 def load_pages(paths=None) -> list[Page]:
-    """Every recorded page with an expected JSON beside it (default: all of crawlers/sources/*/pages)."""
+    """Every recorded page with an expected JSON beside it (default: all of sources/*/pages)."""
     from trafilatura.utils import decode_file
 
     if paths is None:
-        paths = sorted(p for ext in ("html", "txt") for p in SOURCES.glob(f"*/pages/*.{ext}"))
+        paths = sorted(p for ext in ("html", "txt") for p in SOURCES_DIR.glob(f"*/pages/*.{ext}"))
     pages = []
     for path in map(Path, paths):
         label = path.with_suffix(".json")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from crawlers.replay.server import make_server
-from crawlers.replay.site import DEFAULT_ANCHOR
+from crawlers.replay.server import Replay, make_server
+from crawlers.replay.synthetic import DEFAULT_ANCHOR
 
 log = logging.getLogger(__name__)
 
@@ -19,4 +19,4 @@ def serve(host: str = "127.0.0.1", port: int = 8765, anchor=None) -> None:
         server.server_close()
 
 
-__all__ = ["DEFAULT_ANCHOR", "make_server", "serve"]
+__all__ = ["DEFAULT_ANCHOR", "Replay", "make_server", "serve"]

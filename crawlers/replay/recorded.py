@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from cssselect import parse
 from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 
-from crawlers.replay.site import Reply
-from crawlers.sources import SOURCES_DIR, load_profile
+from crawlers.replay.reply import Reply
+from sources import SOURCES_DIR, load_profile
 
 
 def _chain(tree) -> list[tuple[str, dict]]:

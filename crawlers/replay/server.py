@@ -4,9 +4,13 @@ from __future__ import annotations
 import logging
 import os
 import time
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from crawlers.replay.site import Replay
+from crawlers.replay.recorded import RecordedSite
+from crawlers.replay.reply import Reply
+from crawlers.replay.synthetic import DEFAULT_ANCHOR, VN_TZ, Site
+from sources import SOURCES_DIR, source_names
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +23,38 @@ SLOW_CAP_SECONDS = 60.0
 def slow_seconds() -> float:
     timeout = float(os.environ.get("BANTIN_DOWNLOAD_TIMEOUT") or 30)
     return min(timeout + SLOW_MARGIN_SECONDS, SLOW_CAP_SECONDS)
+
+
+class Replay:
+    """Every source's site, routed by the request's first path segment (the original host)."""
+
+    def __init__(self, anchor: str | datetime | None = None):
+        if anchor is None:
+            anchor = DEFAULT_ANCHOR
+        if isinstance(anchor, str):
+            anchor = datetime.fromisoformat(anchor)
+        if anchor.tzinfo is None:
+            anchor = anchor.replace(tzinfo=VN_TZ)
+        self.anchor = anchor
+        self.sites = {}
+        for name in source_names():
+            # A synthetic site where the source has one; otherwise its recorded pages, as its profile finds them.
+            if (SOURCES_DIR / name / "replay" / "site.yaml").is_file():
+                site = Site(name, anchor)
+            else:
+                site = RecordedSite(name)
+            for host in site.hosts:
+                self.sites[host] = site
+
+    def handle(self, raw_path: str) -> Reply:
+        """`raw_path` is `/<host>/<path>?<query>` as the rewrite middleware sends it."""
+        target, _, query = raw_path.partition("?")
+        host, _, rest = target.lstrip("/").partition("/")
+        site = self.sites.get(host.lower())
+        reply = site.route(host.lower(), "/" + rest, query) if site else None
+        if reply is None:
+            return Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
+        return reply
 
 
 class ReplayServer(ThreadingHTTPServer):

@@ -1,1 +1,1 @@
-"""Spiders: the one generic `site` spider; per-site knowledge lives in crawlers/sources/<name>/profile.yaml."""
+"""Spiders: the one generic `site` spider; per-site knowledge lives in sources/<name>/profile.yaml."""

@@ -17,7 +17,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawlers import discovery as disc
 from crawlers.items import FetchFailure, RawPage
 from crawlers.pipelines import header_subset
-from crawlers.sources import load_profile
+from sources import load_profile
 
 # Every status reaches the article callback except the redirects, which RedirectMiddleware must still follow
 # (meta handle_httpstatus_all would turn redirect-following off and land bare 301s).

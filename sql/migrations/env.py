@@ -1,4 +1,4 @@
-"""Alembic environment: the warehouse URL comes from the caller (bantin.migrate), never from a config file."""
+"""Alembic environment: the warehouse URL comes from the caller (warehouse.migrate), never from a config file."""
 from alembic import context
 from sqlalchemy import create_engine
 

@@ -3,7 +3,7 @@
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

@@ -1,4 +1,4 @@
--- bantin_reader is what downstream tools and analysts log in as (`bantin db url --reader`; bantin/migrate.py
+-- bantin_reader is what downstream tools and analysts log in as (`bantin db url --reader`; warehouse/migrate.py
 -- gives it LOGIN and its password): it may read the api schema and nothing else. Views run with their
 -- owner's rights, so the reader needs no privilege on raw/staging/core; PUBLIC's defaults on those schemas
 -- are revoked explicitly.

@@ -50,7 +50,7 @@ def test_a_leak_is_chrome_in_the_body_that_the_label_lacks():
 def test_harness_runs_on_two_pages():
     html = sorted((p for p in SOURCES.glob("*/pages/*.html") if p.with_suffix(".json").exists()),
                   key=lambda p: p.stat().st_size)[:2]
-    assert len(html) == 2, "fewer than two labelled HTML pages under crawlers/sources/*/pages"
+    assert len(html) == 2, "fewer than two labelled HTML pages under sources/*/pages"
     result = run(load_pages(html), repeats=1)
     assert result.html_pages == 2
     assert {name: score.pages for name, score in result.overall.items()} == {

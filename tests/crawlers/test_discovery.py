@@ -8,12 +8,12 @@ import pytest
 from helpers import REPO, VN, listing_spec, vn
 
 from crawlers import discovery as disc
-from crawlers.sources import load_profile, source_names
+from sources import load_profile, source_names
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDED = {
-    "vnexpress_list": REPO / "crawlers/sources/vnexpress/replay/recorded/vnexpress_list.html",
-    "tuoitre_list": REPO / "crawlers/sources/tuoitre/replay/recorded/tuoitre_list.html",
+    "vnexpress_list": REPO / "sources/vnexpress/replay/recorded/vnexpress_list.html",
+    "tuoitre_list": REPO / "sources/tuoitre/replay/recorded/tuoitre_list.html",
 }
 
 

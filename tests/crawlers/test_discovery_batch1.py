@@ -12,11 +12,11 @@ import pytest
 from helpers import REPO, listing_spec, vn
 
 from crawlers import discovery as disc
-from crawlers.sources import load_profile
+from sources import load_profile
 
 RECORDED = {
-    "dantri": REPO / "crawlers/sources/dantri/replay/recorded/dantri_list.html",
-    "vietnamnet": REPO / "crawlers/sources/vietnamnet/replay/recorded/vietnamnet_list.html",
+    "dantri": REPO / "sources/dantri/replay/recorded/dantri_list.html",
+    "vietnamnet": REPO / "sources/vietnamnet/replay/recorded/vietnamnet_list.html",
 }
 
 
@@ -150,7 +150,7 @@ def test_archive_across_month_end(source, expected):
 def test_batch1_article_patterns_accept_their_recorded_pages():
     for source in ("dantri", "vietnamnet", "thanhnien", "nhandan"):
         pattern = load_profile(source)["article_url"]
-        pages = sorted((REPO / "crawlers/sources" / source / "pages").glob("*.json"))
+        pages = sorted((REPO / "sources" / source / "pages").glob("*.json"))
         assert pages, source
         for page in pages:
             url = json.loads(page.read_text(encoding="utf-8"))["url"]

@@ -1,7 +1,7 @@
 """Discovery for qdnd, vov, baochinhphu, laodong and znews, on recorded bytes read with the profiles' own specs.
 
 baochinhphu_list.html is the real page (shared fixtures, byte-identical); the other recorded files are built from
-vn-news-sites.md §3.8-3.12 (crawlers/sources/README.md says which).
+vn-news-sites.md §3.8-3.12 (sources/README.md says which).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from helpers import REPO, VN, listing_spec, recorded, vn
 from lxml import html
 
 from crawlers import discovery as disc
-from crawlers.sources import load_profile
+from sources import load_profile
 
 BCP_URL = "https://baochinhphu.vn/chinh-sach-va-cuoc-song/chinh-sach-moi.htm"
 
@@ -291,5 +291,5 @@ def test_profile_declares_identity_discovery_and_quirks(source):
     assert p["discovery"].get("feeds") and p["discovery"].get("listings") and p["discovery"].get("archives")
     assert p["quirks"] and all(isinstance(q, str) and q for q in p["quirks"])
     assert {"title", "sapo", "body", "published_at"} <= set(p["extract"])
-    pages = list((REPO / "crawlers/sources" / source / "pages").glob("*.html"))
+    pages = list((REPO / "sources" / source / "pages").glob("*.html"))
     assert pages, f"{source}: no recorded page"

@@ -1,7 +1,7 @@
 """Discovery on the real NLĐ, CafeF and Báo Đầu Tư listings (saved 2026-03-07), read with the profiles' own specs.
 
 The expected URLs, counts and times were read off the pages (see the comments); the profiles are
-crawlers/sources/{nld,cafef,baodautu}/profile.yaml.
+sources/{nld,cafef,baodautu}/profile.yaml.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from helpers import REPO, vn
 
 from crawlers import discovery as disc
-from crawlers.sources import load_profile, profile_for_url
+from sources import load_profile, profile_for_url
 
-RECORDED = {name: REPO / f"crawlers/sources/{name}/replay/recorded/{name}_list.html" for name in ("nld", "cafef", "baodautu")}
+RECORDED = {name: REPO / f"sources/{name}/replay/recorded/{name}_list.html" for name in ("nld", "cafef", "baodautu")}
 NLD_URL = "https://nld.com.vn/kinh-te.htm"
 CAFEF_URL = "https://cafef.vn/thi-truong-chung-khoan.chn"
 BDT_URL = "https://baodautu.vn/tai-chinh-chung-khoan-d6/"

@@ -11,9 +11,9 @@ import pytest
 
 from crawlers import discovery as disc
 from crawlers.middlewares import replay_url
-from crawlers.replay import make_server
-from crawlers.replay.site import Replay, to_cp1258
-from crawlers.sources import load_profile
+from crawlers.replay import Replay, make_server
+from crawlers.replay.synthetic import to_cp1258
+from sources import load_profile
 
 VN = timezone(timedelta(hours=7))
 WINDOW = (datetime(2026, 3, 7, 11, tzinfo=VN), datetime(2026, 3, 7, 12, tzinfo=VN))

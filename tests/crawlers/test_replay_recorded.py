@@ -3,9 +3,9 @@ generated to list its recorded pages, must lead the real discovery code to exact
 import pytest
 
 from crawlers import discovery as disc
+from crawlers.replay import Replay
 from crawlers.replay.recorded import RecordedSite, _selector_chain, _wrap
-from crawlers.replay.site import Replay
-from crawlers.sources import SOURCES_DIR, load_profile, source_names
+from sources import SOURCES_DIR, load_profile, source_names
 
 # Sources served from their recorded pages: no synthetic replay/site.yaml, at least one labelled page.
 RECORDED = [n for n in source_names()

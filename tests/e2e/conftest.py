@@ -10,9 +10,9 @@ import pytest
 def airflow_test_env(pg_server_url):
     """The environment for `airflow` subprocesses: a new metadata database, migrated (and pools created)
     once per session and dropped at the end, so no state leaks between sessions or into `make demo`'s."""
-    from bantin import db
     from bantin.airflow_env import airflow_env
-    from bantin.demo import bootstrap_airflow
+    from bantin.stack import bootstrap_airflow
+    from warehouse import db
 
     name = f"airflow_test_{uuid.uuid4().hex[:10]}"
     db.ensure_database(name)
@@ -27,10 +27,10 @@ def airflow_test_env(pg_server_url):
 @pytest.fixture
 def replay_url(monkeypatch):
     """The offline replay at its default anchor, served from a thread on a free port, with the offline
-    download timeout that the crawl subprocesses must share (see bantin.demo)."""
+    download timeout that the crawl subprocesses must share (see bantin.stack)."""
     from helpers import serving_replay
 
-    from bantin.demo import OFFLINE_DOWNLOAD_TIMEOUT_S
+    from bantin.stack import OFFLINE_DOWNLOAD_TIMEOUT_S
 
     monkeypatch.setenv("BANTIN_DOWNLOAD_TIMEOUT", OFFLINE_DOWNLOAD_TIMEOUT_S)
     with serving_replay() as url:

@@ -6,14 +6,14 @@ from pathlib import Path
 
 from helpers import query
 
-from bantin.demo import DEMO_LOGICAL_DATE, OFFLINE_DOWNLOAD_TIMEOUT_S, _airflow_bin
+from bantin.stack import DEMO_LOGICAL_DATE, OFFLINE_DOWNLOAD_TIMEOUT_S, _airflow_bin
 from crawlers.replay.recorded import RecordedSite
-from crawlers.sources import SOURCES_DIR, source_names
+from sources import SOURCES_DIR, source_names
 
 # Every source the replay can serve: a synthetic site, or its recorded pages found through its own profile.
 SOURCES = {n for n in source_names()
            if (SOURCES_DIR / n / "replay" / "site.yaml").is_file() or RecordedSite(n).pages}
-# One per bad response the replay serves (crawlers/sources/*/replay/site.yaml, `bad:`).
+# One per bad response the replay serves (sources/*/replay/site.yaml, `bad:`).
 EXPECTED_REJECTS = {"http_404", "http_500", "timeout", "truncated", "robots_disallowed", "undecodable",
                     "not_article"}
 

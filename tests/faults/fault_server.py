@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from crawlers.replay.site import Replay
+from crawlers.replay import Replay
 
 SOURCE = "bienphong"
 HOST = "www.bienphong.com.vn"

@@ -9,7 +9,7 @@ from fault_harness import WINDOW, judge, run_pass, window_articles
 from fault_server import Answer, Bomb, Page, Redirect, Reply, gzip_bomb
 from helpers import REPO, query
 
-SEED_TEXT = (REPO / "crawlers/sources/bienphong/pages/gan-ket-chat-che-post473259-seed.txt").read_bytes()
+SEED_TEXT = (REPO / "sources/bienphong/pages/gan-ket-chat-che-post473259-seed.txt").read_bytes()
 HOST = "https://www.bienphong.com.vn"
 
 

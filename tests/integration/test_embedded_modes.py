@@ -18,7 +18,7 @@ def test_parent_directories_keep_their_modes(tmp_path):
     (outer / "inner").chmod(0o700)
     outer.chmod(0o750)
     env = own_home_env(home)
-    start = "from bantin import db; import psycopg2; psycopg2.connect(db.server_url()).close()"
+    start = "from warehouse import db; import psycopg2; psycopg2.connect(db.server_url()).close()"
     try:
         done = subprocess.run([sys.executable, "-c", start], env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-2000:]

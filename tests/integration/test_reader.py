@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 from test_warehouse import good_pages, land, run_all
 
-from bantin import db
+from warehouse import db
 
 BANTIN = Path(sys.executable).with_name("bantin")
 
@@ -89,7 +89,7 @@ def test_reader_statements_are_bounded(reader, fresh_db):
 
 def test_the_server_keeps_only_a_scram_verifier(fresh_db):
     """The password reaches the server hashed; a login with it, and only with it, succeeds over SCRAM."""
-    from bantin.migrate import scram_verifier
+    from warehouse.migrate import scram_verifier
 
     with psycopg2.connect(fresh_db) as conn, conn.cursor() as cur:
         cur.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (db.READER,))

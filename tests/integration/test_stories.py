@@ -20,8 +20,8 @@ from transforms.stages import _STAGING_COLUMNS, _staging_row
 REPO = Path(__file__).resolve().parents[2]
 VN = timezone(timedelta(hours=7))
 WINDOW = (datetime(2026, 3, 7, 8, tzinfo=VN), datetime(2026, 3, 7, 9, tzinfo=VN))
-VNE = json.loads(next((REPO / "crawlers/sources/vnexpress/pages").glob("*.json")).read_text(encoding="utf-8"))
-OTHER = json.loads(next((REPO / "crawlers/sources/dantri/pages").glob("*.json")).read_text(encoding="utf-8"))
+VNE = json.loads(next((REPO / "sources/vnexpress/pages").glob("*.json")).read_text(encoding="utf-8"))
+OTHER = json.loads(next((REPO / "sources/dantri/pages").glob("*.json")).read_text(encoding="utf-8"))
 
 
 def article(url: str, body: str, published: str = "2026-03-07T08:05:00+07:00", title: str | None = None) -> dict:
@@ -110,10 +110,10 @@ def test_a_copy_published_outside_the_story_window_starts_its_own_story(fresh_db
 def test_upgrading_dates_the_signatures_and_rebuilds_the_band_index_by_bucket(pg_server_url):
     import uuid
 
-    from bantin import db
-    from bantin.migrate import migrate, upgrade
     from transforms import minhash
     from transforms.stories import bucket
+    from warehouse import db
+    from warehouse.migrate import migrate, upgrade
 
     name = f"bantin_test_{uuid.uuid4().hex[:10]}"
     db.ensure_database(name)

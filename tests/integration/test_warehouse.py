@@ -11,8 +11,8 @@ import psycopg2
 import pytest
 from helpers import query
 
-from bantin.migrate import migrate
 from transforms import stages
+from warehouse.migrate import migrate
 
 REPO = Path(__file__).resolve().parents[2]
 VN = timezone(timedelta(hours=7))
@@ -28,7 +28,7 @@ PAGES = {
 
 def _page_path(source: str) -> Path:
     """The recorded page of `source` (any name: the transforms owner picks the slug)."""
-    found = [p for p in sorted((REPO / "crawlers/sources" / source / "pages").glob("*.html"))
+    found = [p for p in sorted((REPO / "sources" / source / "pages").glob("*.html"))
              if PAGES[source].rsplit("-", 1)[-1].split(".")[0] in p.read_text(encoding="utf-8", errors="replace")]
     assert found, f"no recorded page of {PAGES[source]} for source {source}"
     return found[0]
@@ -89,7 +89,7 @@ def test_migrations_are_idempotent_and_complete(fresh_db):
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
                     reason="a server named by BANTIN_DATABASE_URL is tuned by its operator, not by bantin")
 def test_embedded_server_has_room_for_the_band_index(pg_server_url):
-    from bantin import db
+    from warehouse import db
 
     wanted = os.environ.get("BANTIN_PG_SHARED_BUFFERS", db.SHARED_BUFFERS)
     assert query(pg_server_url, "SELECT pg_size_bytes(current_setting('shared_buffers')) = pg_size_bytes(%s)",

@@ -8,7 +8,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 BANTIN = Path(sys.executable).with_name("bantin")
-SEED = REPO / "crawlers/sources/bienphong/pages/gan-ket-chat-che-post473259-seed.txt"
+SEED = REPO / "sources/bienphong/pages/gan-ket-chat-che-post473259-seed.txt"
 URL = "https://www.bienphong.com.vn/gan-ket-chat-che-post473259.html"
 
 

@@ -1,7 +1,7 @@
 """Pages that are not articles are classified with a reason, never stored as articles."""
 import pytest
 
-from crawlers.sources import load_profile
+from sources import load_profile
 from transforms.extract import Rejected, extract_page
 
 ARTICLE_URL = "https://www.bienphong.com.vn/trang-cu-post123456.html"

@@ -10,12 +10,12 @@ from transforms.extract import OUTPUT_KEYS, Rejected, extract_file, extract_page
 REPO = Path(__file__).resolve().parents[2]
 # The shared seed sits beside the checkout (CI lays a copy of shared/ next to its clone).
 SEED = REPO.parent / "shared/seed/bienphong-article.txt"
-SEED_COPY = REPO / "crawlers/sources/bienphong/pages/gan-ket-chat-che-post473259-seed.txt"
+SEED_COPY = REPO / "sources/bienphong/pages/gan-ket-chat-che-post473259-seed.txt"
 BP_URL = "https://www.bienphong.com.vn/gan-ket-chat-che-post473259.html"
-BP_HTML = REPO / "crawlers/sources/bienphong/pages/gan-ket-chat-che-post473259.html"
-VNE = REPO / "crawlers/sources/vnexpress/pages/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
+BP_HTML = REPO / "sources/bienphong/pages/gan-ket-chat-che-post473259.html"
+VNE = REPO / "sources/vnexpress/pages/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
 VNE_URL = "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
-TT = REPO / "crawlers/sources/tuoitre/pages/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.html"
+TT = REPO / "sources/tuoitre/pages/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.html"
 TT_URL = "https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm"
 TEXT_FIELDS = ("title", "sapo", "dateline", "body", "authors", "published_at", "modified_at", "section", "tags",
                "image_url", "captions", "published_at_raw")
@@ -113,7 +113,7 @@ def test_rejects(body, reason):
 
 
 def test_listing_pages_are_not_articles():
-    listing = REPO / "crawlers/sources/vnexpress/replay/recorded/vnexpress_list.html"
+    listing = REPO / "sources/vnexpress/replay/recorded/vnexpress_list.html"
     with pytest.raises(Rejected) as info:
         extract_page(listing.read_bytes(), "https://vnexpress.net/kinh-doanh")
     assert info.value.reason == "not_article"

@@ -9,7 +9,7 @@ from transforms import minhash
 from transforms.stories import Member, decide
 
 REPO = Path(__file__).resolve().parents[2]
-BODY = json.loads(next((REPO / "crawlers/sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))["body"]
+BODY = json.loads(next((REPO / "sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))["body"]
 
 
 DAY = date(2026, 3, 7)
@@ -78,7 +78,7 @@ def test_staging_row_normalises_once_and_keeps_both_keys():
     from transforms.dedup import body_hash
     from transforms.stages import _STAGING_COLUMNS, _staging_row
 
-    article = json.loads(next((REPO / "crawlers/sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))
+    article = json.loads(next((REPO / "sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))
     row = dict(zip(_STAGING_COLUMNS.split(", "), _staging_row(
         "r1", {"page_id": 1, "source": "vnexpress", "url": article["url"], "fetched_at": None},
         {**article, "canonical_url": article["url"]})))

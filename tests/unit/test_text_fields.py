@@ -1,13 +1,12 @@
 """Every stored field is clean text: NFC, entities to a fixed point, no invisible characters (§5.1, §5.3)."""
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
 
+from sources import SOURCES_DIR
 from transforms.extract import extract_page
 
-SOURCES = Path(__file__).resolve().parents[2] / "crawlers" / "sources"
 URL = "https://example.vn/bai-viet-123.html"
 TITLE = "Thủy điện Hòa Bình vận hành an toàn"
 PARAGRAPH = "Thời gian qua, Biên phòng tỉnh đã phối hợp chặt chẽ với chính quyền địa phương để giữ vững an ninh."
@@ -84,5 +83,5 @@ def test_entities_unescaped_to_a_fixed_point():
 @pytest.mark.parametrize("path", ["bienphong/pages/gan-ket-chat-che-post473259.html",
                                   "vnexpress/pages/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"])
 def test_recorded_pages_are_clean(path):
-    expected = json.loads((SOURCES / path).with_suffix(".json").read_text(encoding="utf-8"))
-    assert_clean(extract_page((SOURCES / path).read_bytes(), expected["url"]))
+    expected = json.loads((SOURCES_DIR / path).with_suffix(".json").read_text(encoding="utf-8"))
+    assert_clean(extract_page((SOURCES_DIR / path).read_bytes(), expected["url"]))

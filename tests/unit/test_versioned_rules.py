@@ -65,7 +65,7 @@ def test_profiles_without_versions_are_unchanged():
 
 
 def test_dantri_2023_page_reads_with_its_layouts_rules():
-    from crawlers.sources import load_profile
+    from sources import load_profile
 
     paragraphs = "".join(f"<p>Đoạn {i}: giá vàng miếng trong nước biến động mạnh trong phiên sáng nay.</p>"
                          for i in range(8))

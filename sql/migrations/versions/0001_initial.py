@@ -3,7 +3,7 @@
 Revision ID: 0001
 Revises:
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0001"
 down_revision = None

@@ -3,7 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0002"
 down_revision = "0001"

@@ -3,7 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0003"
 down_revision = "0002"

@@ -3,7 +3,7 @@
 Revision ID: 0004
 Revises: 0003
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0004"
 down_revision = "0003"

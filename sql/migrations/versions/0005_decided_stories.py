@@ -3,7 +3,7 @@
 Revision ID: 0005
 Revises: 0004
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0005"
 down_revision = "0004"

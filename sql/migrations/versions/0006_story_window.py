@@ -3,7 +3,7 @@
 Revision ID: 0006
 Revises: 0005
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0006"
 down_revision = "0005"

@@ -3,7 +3,7 @@
 Revision ID: 0007
 Revises: 0006
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0007"
 down_revision = "0006"

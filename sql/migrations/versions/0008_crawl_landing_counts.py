@@ -3,7 +3,7 @@
 Revision ID: 0008
 Revises: 0007
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0008"
 down_revision = "0007"

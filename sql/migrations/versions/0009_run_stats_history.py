@@ -3,7 +3,7 @@
 Revision ID: 0009
 Revises: 0008
 """
-from bantin.migrate import execute_sql_beside
+from warehouse.migrate import execute_sql_beside
 
 revision = "0009"
 down_revision = "0008"

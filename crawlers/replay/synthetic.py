@@ -8,15 +8,15 @@ import random
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from pathlib import Path
 from string import Template
 
 import yaml
 
-from crawlers.sources import SOURCES_DIR, source_names
+from crawlers.replay.reply import Reply
+from sources import SOURCES_DIR
 
 VN_TZ = timezone(timedelta(hours=7))
 DEFAULT_ANCHOR = "2026-03-07T12:00:00+07:00"
@@ -37,19 +37,7 @@ UNSCHEDULED_BAND = 3
 REPRINT_EVERY = 4  # about the low end of the 30-40% reprint share estimated for news in general
 WEEKDAYS = ["Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"]
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # the five Vietnamese tones as combining marks
-CORPUS_PATH = Path(__file__).resolve().parent / "corpus.json"
-
-
-@dataclass
-class Reply:
-    """One HTTP answer. `mode` is how the server delivers it: normal, slow (sleeps past the client's
-    timeout first) or truncated (announces more bytes than it sends, then closes)."""
-
-    status: int
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict = field(default_factory=dict)
-    mode: str = "normal"
+CORPUS_PATH = SOURCES_DIR / "corpus.json"
 
 
 @dataclass(frozen=True)
@@ -433,38 +421,3 @@ class Site:
         if path == self.cfg.get("sitemap_index"):
             return self.monthly_index_reply()
         return self.article_reply(path)
-
-
-class Replay:
-    """Every source's site, routed by the request's first path segment (the original host)."""
-
-    def __init__(self, anchor: str | datetime | None = None):
-        if anchor is None:
-            anchor = DEFAULT_ANCHOR
-        if isinstance(anchor, str):
-            anchor = datetime.fromisoformat(anchor)
-        if anchor.tzinfo is None:
-            anchor = anchor.replace(tzinfo=VN_TZ)
-        self.anchor = anchor
-        self.sites = {}
-        from crawlers.replay.recorded import RecordedSite
-
-        for name in source_names():
-            # A synthetic site where the source has one; otherwise its recorded pages, as its profile finds them.
-            if (SOURCES_DIR / name / "replay" / "site.yaml").is_file():
-                site = Site(name, anchor)
-            else:
-                site = RecordedSite(name)
-            for host in site.hosts:
-                self.sites[host] = site
-
-    def handle(self, raw_path: str) -> Reply:
-        """`raw_path` is `/<host>/<path>?<query>` as the rewrite middleware sends it."""
-        target, _, query = raw_path.partition("?")
-        host, _, rest = target.lstrip("/").partition("/")
-        site = self.sites.get(host.lower())
-        reply = site.route(host.lower(), "/" + rest, query) if site else None
-        if reply is None:
-            return Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
-        return reply
-

@@ -66,12 +66,12 @@ def scram_verifier(password: str, iterations: int = 4096, salt: bytes | None = N
 
 
 def enable_reader(url: str) -> None:
-    """bantin_reader may log in, with its password (bantin.db.reader_password). The role is the server's, not
+    """bantin_reader may log in, with its password (warehouse.db.reader_password). The role is the server's, not
     one database's, so every warehouse on a server shares it; the grants (sql/views/900_grants.sql) are per
     database."""
     import psycopg2
 
-    from bantin.db import READER, reader_password
+    from warehouse.db import READER, reader_password
 
     conn = psycopg2.connect(url)
     try:

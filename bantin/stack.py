@@ -12,8 +12,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bantin import db
 from bantin.airflow_env import ADMIN_USER, admin_password, airflow_env, airflow_home
+from warehouse import db
 
 # The replay's default anchor is 2026-03-07T12:00+07:00 and its newest articles lie in the hour before it.
 # An hourly data-interval DAG tested at this logical date gets the interval [11:00, 12:00) +07:00, the
@@ -37,7 +37,7 @@ def _airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Compl
 
 def pools_file() -> Path:
     """Airflow pool definitions: one 1-slot pool per source (see dags/common.crawl_pool)."""
-    from crawlers.sources import source_names
+    from sources import source_names
 
     pools = {
         f"crawl_{name}": {"slots": 1, "description": f"one crawl of {name} at a time (politeness)",
@@ -70,7 +70,7 @@ def bootstrap_airflow(env: dict[str, str]) -> None:
 
 def bootstrap() -> dict[str, str]:
     """Warehouse and Airflow ready; returns the environment for every later airflow command."""
-    from bantin.migrate import migrate
+    from warehouse.migrate import migrate
 
     env = airflow_env()
     migrate(env["BANTIN_DATABASE_URL"])

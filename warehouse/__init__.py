@@ -1,0 +1,1 @@
+"""The warehouse: its connection (embedded or external PostgreSQL), migrations, settings and stage SQL."""
