@@ -12,7 +12,7 @@ from airflow.sdk import CronDataIntervalTimetable
 OWNER = "bantin-data"
 TZ = "Asia/Ho_Chi_Minh"
 
-# The one list of tags a DAG may use (tests/test_dag_integrity.py enforces it), so UI filters stay meaningful.
+# The one list of tags a DAG may use (tests/unit/test_dag_integrity.py enforces it), so UI filters stay meaningful.
 ALLOWED_TAGS = ("bantin", "ingest", "crawl", "reprocess", "maintenance")
 
 DEFAULT_ARGS = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-DAGS = Path(__file__).resolve().parent.parent / "dags"
+DAGS = Path(__file__).resolve().parents[2] / "dags"
 # Parsing needs a config but no metadata DB; keep Airflow's files out of ~/airflow when run as plain pytest.
 os.environ.setdefault("AIRFLOW_HOME", str(DAGS.parent / ".data" / "airflow-pytest"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")

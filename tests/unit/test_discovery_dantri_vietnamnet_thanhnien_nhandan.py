@@ -147,7 +147,7 @@ def test_archive_across_month_end(source, expected):
     assert disc.expand_archive(archive_spec(source), vn(2026, 2, 27, 12), vn(2026, 3, 2, 1)) == expected
 
 
-def test_batch1_article_patterns_accept_their_recorded_pages():
+def test_article_patterns_accept_their_recorded_pages():
     for source in ("dantri", "vietnamnet", "thanhnien", "nhandan"):
         pattern = load_profile(source)["article_url"]
         pages = sorted((REPO / "sources" / source / "pages").glob("*.json"))
