@@ -19,6 +19,7 @@ COPY --chown=airflow:root crawlers ./crawlers
 COPY --chown=airflow:root transforms ./transforms
 COPY --chown=airflow:root sql ./sql
 COPY --chown=airflow:root dags ./dags
+COPY --chown=airflow:root docs ./docs
 
 ENV PYTHONPATH=/opt/bantin \
     BANTIN_HOME=/opt/airflow \

@@ -12,7 +12,9 @@ class UserError(Exception):
 
 def _when(text: str | None, flag: str):
     """An ISO 8601 date or time of the news; without an offset it is Vietnam time, the news's own."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime
+
+    from sources.dates import VN_TZ
 
     if text is None:
         return None
@@ -21,7 +23,7 @@ def _when(text: str | None, flag: str):
     except ValueError:
         raise UserError(f"{flag} {text!r} is not an ISO 8601 date or time (e.g. 2026-03-07 or "
                         "2026-03-07T11:00:00+07:00)") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone(timedelta(hours=7)))
+    return value if value.tzinfo else value.replace(tzinfo=VN_TZ)
 
 
 def _unreachable(exc: BaseException) -> BaseException | None:
@@ -90,7 +92,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
 
 
 def _cmd_reprocess(args: argparse.Namespace) -> int:
-    from transforms.stages import reprocess
+    from bantin.reprocess import reprocess
     from warehouse import db
 
     since, until = _when(args.since, "--since"), _when(args.until, "--until")
@@ -186,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
+        from warehouse import settings
+
+        settings.validate()
         return args.func(args)
     except KeyboardInterrupt:
         return 130

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bantin.airflow_env import ADMIN_USER, admin_password, airflow_env, airflow_home
-from warehouse import db
+from warehouse import db, settings
 
 # The replay's default anchor is 2026-03-07T12:00+07:00 and its newest articles lie in the hour before it.
 # An hourly data-interval DAG tested at this logical date gets the interval [11:00, 12:00) +07:00, the
@@ -36,11 +36,11 @@ def _airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Compl
 
 
 def pools_file() -> Path:
-    """Airflow pool definitions: one 1-slot pool per source (see dags/common.crawl_pool)."""
-    from sources import source_names
+    """Airflow pool definitions: one pool per source (sources.crawl_pool)."""
+    from sources import CRAWL_POOL_SLOTS, crawl_pool, source_names
 
     pools = {
-        f"crawl_{name}": {"slots": 1, "description": f"one crawl of {name} at a time (politeness)",
+        crawl_pool(name): {"slots": CRAWL_POOL_SLOTS, "description": f"one crawl of {name} at a time (politeness)",
                           "include_deferred": False}
         for name in source_names()
     }
@@ -170,11 +170,11 @@ STOP_TIMEOUT_S = 30
 
 def bind_host() -> str:
     """Where `make run` listens: 127.0.0.1 unless BANTIN_BIND_HOST says otherwise (0.0.0.0 to expose it)."""
-    return os.environ.get("BANTIN_BIND_HOST") or "127.0.0.1"
+    return settings.get("BANTIN_BIND_HOST")
 
 
 def airflow_port() -> int:
-    return int(os.environ.get("BANTIN_AIRFLOW_PORT") or 8080)
+    return settings.get("BANTIN_AIRFLOW_PORT")
 
 
 def run(offline: bool = False) -> int:

@@ -6,13 +6,11 @@ import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from lxml import etree, html
 
-# Vietnamese sites publish in local time; an offsetless value means +07:00 (vn-news-sites.md §5.4).
-VN_TZ = timezone(timedelta(hours=7))
+from sources.dates import VN_TZ, parse_time
 
 
 @dataclass(frozen=True)
@@ -32,32 +30,6 @@ class ListingPage:
 
     items: list[Candidate]
     next_url: str | None
-
-
-def parse_time(value: str | None, fmt: str = "iso", tz: timezone = VN_TZ) -> datetime | None:
-    """`value` as an aware datetime, or None when empty or unparseable.
-
-    fmt: `epoch` (unix seconds), `iso` (ISO 8601), `rfc822` (RSS pubDate) or a strptime pattern.
-    Naive results are read in `tz`, never as UTC.
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        if fmt == "epoch":
-            return datetime.fromtimestamp(int(float(value)), tz=timezone.utc)
-        if fmt == "rfc822":
-            parsed = parsedate_to_datetime(value)
-        elif fmt == "iso":
-            # VietNamNet-style "…000 +07:00" puts a space before the offset; Python rejects it.
-            parsed = datetime.fromisoformat(re.sub(r"\s+([+-]\d{2}:?\d{2})$", r"\1", value.replace("Z", "+00:00")))
-        else:
-            parsed = datetime.strptime(value, fmt)
-    except (ValueError, TypeError, OverflowError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
 
 def _xml_root(body: bytes):

@@ -1,10 +1,11 @@
 """Downloader middleware that sends requests to the offline replay (BANTIN_REPLAY_URL) instead of the live sites."""
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
+
+from warehouse import settings
 
 ORIGINAL_URL = "bantin_original_url"
 
@@ -32,7 +33,7 @@ class ReplayRewriteMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        base = os.environ.get("BANTIN_REPLAY_URL")
+        base = settings.get("BANTIN_REPLAY_URL")
         if not base:
             raise NotConfigured("BANTIN_REPLAY_URL unset: crawling the live sites")
         return cls(base)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import os
 import re
 import time
 from datetime import datetime, timezone
@@ -13,6 +12,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawlers.items import FetchFailure, RawPage
+from warehouse import settings
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RECEIVED, LANDED = "bantin/landing/received", "bantin/landing/landed"
 # Set when the pipeline gave up on the database: the crawl stops and `scrapy crawl` exits 1.
 FAILED = "bantin/landing/failed"
-# How long landing keeps retrying a database that went away before the crawl gives up. A PostgreSQL restart
-# takes seconds and a managed database's failover one to two minutes; beyond that an operator is needed, and
-# a crawl that keeps fetching pages it cannot land only loses them. Override: BANTIN_LANDING_RETRY_SECONDS.
-RETRY_SECONDS = 120.0
+# How long landing keeps retrying a database that went away before the crawl gives up
+# (BANTIN_LANDING_RETRY_SECONDS, default two minutes): a PostgreSQL restart takes seconds and a managed
+# database's failover one to two minutes; beyond that an operator is needed, and a crawl that keeps fetching
+# pages it cannot land only loses them.
 # The first retry waits this long and each later one twice as long, up to MAX_DELAY: a blip costs a second,
 # a long outage one attempt every 10 s. The wait is shared: while the database is away one item tries it, the
 # others wait for that try, rather than a connection storm from every item in flight.
@@ -42,7 +42,7 @@ CONNECTION_OPTIONS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 
 
 
 def database_url() -> str:
-    url = os.environ.get("BANTIN_DATABASE_URL")
+    url = settings.get("BANTIN_DATABASE_URL")
     if not url:
         # Fail the crawl loudly (exit status 1): a crawl that lands nothing must not look green.
         raise RuntimeError(
@@ -54,7 +54,7 @@ def database_url() -> str:
 
 
 def retry_seconds() -> float:
-    return float(os.environ.get("BANTIN_LANDING_RETRY_SECONDS") or RETRY_SECONDS)
+    return settings.get("BANTIN_LANDING_RETRY_SECONDS")
 
 
 def header_subset(headers) -> dict:

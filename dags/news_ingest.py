@@ -2,72 +2,16 @@
 load and check. Orchestration only: every task body is one call into crawlers/ or transforms/."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pendulum
 from airflow.sdk import dag, task
-from common import DEFAULT_ARGS, crawl_pool, hourly
+from common import DEFAULT_ARGS, hourly
 
-from sources import source_names
+from sources import crawl_pool, source_names
 
-DOC_MD = """
-# news_ingest — runbook
-
-**What it does.** Every hour (Asia/Ho_Chi_Minh) each source is crawled for the run's data interval
-`[data_interval_start, data_interval_end)`: one `crawl_<source>` task per source, each in its own 1-slot pool
-`crawl_<source>` so a site is never crawled twice at once, even while a backfill runs.
-Then `clean` → `dedupe` → `load` → `check` → `purge_raw`.
-
-**What it writes.** `raw.pages`, `raw.fetch_failures`, `raw.crawls` (crawl tasks);
-`staging.articles` and `core.rejects` (clean); `staging.articles.action` (dedupe);
-`core.articles` + `core.article_versions`, story ids and `core.article_signatures`/`core.article_bands`,
-and `core.run_source_stats` (load: one entry per load of the run, so a re-run or a reprocess adds its own and
-never rewrites the first). Consumers read the `api.*` views (`api.articles`, `api.stories`, `api.run_stats`).
-`purge_raw` deletes raw pages, fetch failures, staged rows and rejects older than `BANTIN_RAW_RETENTION_DAYS`
-(default 30) and runs only after the checks pass.
-Every task is idempotent for its run: re-running a run replaces its own staged rows and rejects, and loads
-upsert on the canonical URL, so clearing and re-running never duplicates articles (its statistics gain an
-entry of kind `rerun`).
-
-**Backfill.** Needs the scheduler running (`make run`); the CLI only creates the runs:
-
-    airflow backfill create --dag-id news_ingest \\
-        --from-date 2026-03-06T00:00:00+07:00 --to-date 2026-03-07T00:00:00+07:00 --max-active-runs 2
-
-Dates that already have a run are skipped unless `--reprocess-behavior failed|completed` is given. Crawls
-reach old articles through the sites' dated archives and sitemap shards; the per-source pools keep a
-backfill as polite as the hourly runs.
-
-**Reprocess** (new extraction rules, no re-crawl): `bantin reprocess --run-id <run_id>`, or
-`bantin reprocess --since 2026-03-01 --until 2026-03-08` (news dates: published, else first seen; Vietnam
-time), or `--all`, cleans, dedupes and loads again from the raw pages still kept. Each adds a `reprocess`
-entry to the run's statistics.
-
-**When a task fails.**
-- `crawl_<source>`: read the log; the scrapy command line and its exit status are in it. A site
-  change or an outage shows as fetch failures in `raw.fetch_failures` (every page that got no answer, or an
-  unusable one: `timeout`, `too_large`, `redirect_loop`, ...). Exit status 1 with `the database stayed
-  unreachable` (`landing gave up` mid-crawl, or `the crawl's start` before it) means the warehouse was
-  unreachable for longer than `BANTIN_LANDING_RETRY_SECONDS` (120): the crawl stopped rather than fetch pages
-  it could not store. A shorter outage is ridden out (`database unreachable ... retrying`
-  warnings). Clear the task to retry.
-- `check`: the message names each source and why: its crawl did not finish (killed, timed out, or ended
-  while the warehouse was away), landed fewer pages than it fetched, fetched pages but stored no article, or
-  rejected an abnormal share. Look at `bantin report --run-id <run_id>` (rejects by reason). A crawl that did
-  not finish: clear its `crawl_<source>` task and the tasks after it. A site redesign usually means the
-  source's `sources/<name>/profile.yaml` needs new selectors: fix it, then `bantin reprocess
-  --run-id <run_id>` and clear `check`.
-- `clean` / `dedupe` / `load`: a database problem (the error names it) or a bug; they are safe to clear and
-  re-run. One bad page never fails them: it becomes a reject naming its raw page (`core.rejects.page_id`).
-- Stories: loads cluster under one advisory lock, so a `load` waiting on another run's `load` is normal. After
-  a database crash the unlogged band index is empty; the next `load` rebuilds it from the signatures (its log
-  says so) before clustering. Articles stored before story clustering existed: `bantin db rekey`. The same text
-  from one outlet under 3 or more new URLs (in one run, or one copy a run) is a page template (a placeholder or
-  notice): from the third copy on each is stored in a story of its own, never clustered, and the `load` log
-  counts them (`templates`); many of them point at a source serving a template page. Texts are compared only
-  within the story window (`BANTIN_STORY_WINDOW_DAYS`, 30: always under 30 days apart, never 60 or more), so a
-  reprint run two months after its original starts a story of its own. Changing the window, or
-  `BANTIN_STORY_BANDS`, makes the next `load` rebuild the band index first (its log says so; 115 s at a million
-  articles on the reference machine, holding the story lock, so other loads wait).
-"""
+# The runbook is a doc file; Airflow reads a doc_md ending in ".md" as that file's path when it parses the DAG.
+RUNBOOK = str(Path(__file__).resolve().parent.parent / "docs" / "runbook.md")
 
 
 @dag(
@@ -79,7 +23,7 @@ entry to the run's statistics.
     max_active_runs=2,
     default_args=DEFAULT_ARGS,
     tags=["bantin", "ingest", "crawl"],
-    doc_md=DOC_MD,
+    doc_md=RUNBOOK,
 )
 def news_ingest():
     @task

@@ -33,3 +33,13 @@ def profile_for_url(url: str) -> dict | None:
             if host == domain or host.endswith("." + domain):
                 return profile
     return None
+
+
+# One Airflow pool per site, of one slot: at most one crawl of a site at a time, across scheduled and backfill
+# runs (politeness). The DAG assigns it (dags/common) and the local stack creates it (bantin/stack.py).
+CRAWL_POOL_SLOTS = 1
+
+
+def crawl_pool(name: str) -> str:
+    """The Airflow pool of `name`'s crawls."""
+    return f"crawl_{name}"

@@ -18,7 +18,7 @@ from cssselect.parser import CombinedSelector
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from transforms.dates import VN_TZ, isoformat, parse_datetime
+from sources.dates import VN_TZ, isoformat, parse_datetime
 from transforms.normalize import INVISIBLE as _INVISIBLE
 from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_text, has_text
 from transforms.textclean import (

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from warehouse import settings
+from warehouse.sql import stage_sql
+
 log = logging.getLogger(__name__)
 
-# A run rejecting more than this share of its attempts is failing, not unlucky: a normal hour loses a few
-# dead links (under 10% on the replay's worst source), while a site redesign or a block pushes extraction
-# or fetch failures toward 100%. Half sits far from both. Override with BANTIN_MAX_REJECT_SHARE.
-MAX_REJECT_SHARE = 0.5
+# BANTIN_MAX_REJECT_SHARE (default half): a run rejecting more than this share of its attempts is failing, not
+# unlucky. A normal hour loses a few dead links, while a site redesign or a block pushes extraction or fetch
+# failures toward 100%; half sits far from both.
 # Per-source shares are only judged from this many attempts on: with fewer, one dead link is already 10%+.
 MIN_ATTEMPTS_PER_SOURCE = 20
 # Rows per INSERT batch while cleaning: bounds memory to a few MB of extracted text per round trip.
@@ -58,13 +59,7 @@ def transaction(db_url: str):
         conn.close()
 
 
-# The largest page clean reads: 8 times the largest recorded page (Tuổi Trẻ, 500 KB). The crawler lands nothing
-# larger (crawlers/settings.py, DOWNLOAD_MAXSIZE); this bounds what older or foreign rows of raw.pages can cost,
-# such as a gzip bomb landed before that cap: its decompression stops here instead of filling memory.
-MAX_PAGE_BYTES = 4 * 1024 * 1024
-
-
-def _inflate(body_gz: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:
+def _inflate(body_gz: bytes, limit: int = settings.MAX_PAGE_BYTES) -> bytes:
     """The stored page, gunzipped, never past `limit` bytes."""
     import zlib
 
@@ -82,7 +77,7 @@ def _inflate(body_gz: bytes, limit: int = MAX_PAGE_BYTES) -> bytes:
     return body
 
 
-def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
+def staging_row(run_id: str, page: dict, article: dict) -> tuple:
     from transforms import minhash
     from transforms.dedup import body_key, key_hash
 
@@ -99,7 +94,7 @@ def _staging_row(run_id: str, page: dict, article: dict) -> tuple:
     )
 
 
-_STAGING_COLUMNS = (
+STAGING_COLUMNS = (
     "run_id, page_id, source, url, canonical_url, title, sapo, dateline, body, authors, published_at, "
     "published_at_raw, modified_at, seen_at, section, tags, image_url, language, captions, extracted_by, "
     "body_hash, fetched_at, minhash, canonical_refused"
@@ -125,7 +120,7 @@ def _clean_page(run_id: str, page: dict):
             return "rejected", f"http_{page['status']}", None
         article = extract_page(_inflate(bytes(page["body_gz"])), page["final_url"], profile=profile,
                                headers=page["headers"])
-        return "staged", _staging_row(run_id, page, article)
+        return "staged", staging_row(run_id, page, article)
     except Rejected as exc:
         where = f"page {page['page_id']}"
         return "rejected", exc.reason, f"{where}: {exc.detail}" if exc.detail else where
@@ -168,11 +163,11 @@ def clean_run(db_url: str, run_id: str) -> dict:
             else:
                 rejects.append((page, outcome[1], outcome[2]))
             if len(staged) >= BATCH_ROWS:
-                counts["staged"] += _flush_staged(out, staged, rejects, execute_values)
+                counts["staged"] += flush_staged(out, staged, rejects, execute_values)
             if len(rejects) >= BATCH_ROWS:
                 counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
         pages.close()
-        counts["staged"] += _flush_staged(out, staged, rejects, execute_values)
+        counts["staged"] += flush_staged(out, staged, rejects, execute_values)
         counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
         # Fresh statistics for the rows just written: planned on a staging table it believes
         # empty, dedupe and load nest-loop over core.articles (128 s instead of 2 s at 20k pages).
@@ -190,10 +185,10 @@ def _row_errors():
     return ValueError, psycopg2.DataError, psycopg2.IntegrityError, errors.ProgramLimitExceeded
 
 
-def _flush_staged(cur, staged: list, rejects: list, execute_values) -> int:
+def flush_staged(cur, staged: list, rejects: list, execute_values) -> int:
     """Insert the staged rows in one statement; if PostgreSQL refuses one, insert them one by one and turn each
     refused row into a reject naming its page. Returns the rows staged."""
-    insert = f"INSERT INTO staging.articles ({_STAGING_COLUMNS}) VALUES %s"
+    insert = f"INSERT INTO staging.articles ({STAGING_COLUMNS}) VALUES %s"
     rows = [row for _, row in staged]
     n = 0
     if rows:
@@ -234,140 +229,19 @@ def _flush_rejects(cur, run_id: str, rejects: list, execute_values) -> int:
     return n
 
 
-# One statement decides every staged row's fate, in fetch order:
-# - the same canonical URL twice in the batch: later copies are duplicates;
-# - a canonical URL stored by another source: a duplicate that touches nothing (an article is only ever written
-#   by its own source; extraction already refuses a canonical URL outside the source's domains);
-# - a canonical URL already stored: duplicate if title and body are unchanged, or if this fetch is older than
-#   the fetch the stored content came from (the latest replaced version's replacing fetch, else the first
-#   sighting): a run loaded after a later one must not roll the article back; else an update. A reprocess of
-#   the run the content came from, or of a later one, re-applies new rules;
-# - anything else is new. The same text under another URL is a new article of the same story (a repost or
-#   a reprint): the story stage, not this one, relates them.
-# The load runs it again under the loaders' lock (load_run), so a concurrent load committed since this step
-# ran is seen: its new rows become this run's duplicates or updates, never lost inserts.
-_DEDUPE_SQL = """
-WITH ranked AS (
-    SELECT page_id, source, canonical_url, body_hash, title, fetched_at,
-           row_number() OVER (PARTITION BY canonical_url ORDER BY fetched_at, page_id) AS url_rank
-    FROM staging.articles WHERE run_id = %(run)s
-), decided AS (
-    SELECT r.page_id,
-           CASE WHEN r.url_rank > 1 THEN 'duplicate'
-                WHEN a.article_id IS NULL THEN 'new'
-                WHEN a.source <> r.source THEN 'duplicate'
-                WHEN a.body_hash = r.body_hash AND a.title = r.title THEN 'duplicate'
-                WHEN r.fetched_at < coalesce((SELECT max(v.replaced_at) FROM core.article_versions AS v
-                                              WHERE v.article_id = a.article_id), a.first_seen_at) THEN 'duplicate'
-                ELSE 'updated' END AS action,
-           CASE WHEN a.source = r.source THEN a.article_id END AS article_id
-    FROM ranked AS r
-    LEFT JOIN core.articles AS a ON a.canonical_url = r.canonical_url
-)
-UPDATE staging.articles AS s SET action = d.action, article_id = d.article_id
-FROM decided AS d WHERE s.run_id = %(run)s AND s.page_id = d.page_id
-"""
+# What the load statements are: sql/stages/ (dedupe, load_*, run_source_stats), loaded by name.
+LOAD_STATEMENTS = ("load_new", "load_versions", "load_updates", "load_duplicates")
+
 
 
 def dedupe_run(db_url: str, run_id: str) -> dict:
     """Decide new / updated / duplicate for each staged article of the run."""
     with transaction(db_url) as (_, cur):
-        cur.execute(_DEDUPE_SQL, {"run": run_id})
+        cur.execute(stage_sql("dedupe"), {"run": run_id})
         cur.execute("SELECT action, count(*) FROM staging.articles WHERE run_id = %s GROUP BY action", (run_id,))
         counts = dict(cur.fetchall())
     log.info("dedupe %s: %s", run_id, counts)
     return counts
-
-
-_ARTICLE_FIELDS = (
-    "url, title, sapo, dateline, body, authors, published_at, published_at_raw, modified_at, seen_at, section, "
-    "tags, image_url, language, captions, extracted_by, body_hash"
-)
-
-# The stories the story stage decided for this load's new articles (transforms.stories.DECISIONS, a temp table
-# it fills before these statements run). Named, not imported: transforms.stories loads numpy and datasketch,
-# which would add 85 MB to every step that imports this module (dedupe_run's peak RSS went from 23 to 103 MB).
-_DECISIONS = "pg_temp.story_decisions"
-
-
-def _prefixed(alias: str, fields: str) -> str:
-    return ", ".join(f"{alias}.{f}" for f in fields.split(", "))
-
-
-_LOAD_SQL = [
-    # New articles, with the ids and stories the story stage decided (transforms/stories.py; a text too short
-    # to sign has no decision and starts its own story). ON CONFLICT keeps a concurrent loader (a backfill
-    # overlapping a scheduled run) from inserting the same URL twice; the row it loses to is the same article.
-    f"""INSERT INTO core.articles (article_id, story_id, relation, source, canonical_url, {_ARTICLE_FIELDS},
-                                   first_seen_at, last_seen_at, first_run_id, last_run_id)
-        SELECT coalesce(d.article_id, nextval(pg_get_serial_sequence('core.articles', 'article_id'))),
-               coalesce(d.story_id, nextval(pg_get_serial_sequence('core.articles', 'story_id'))),
-               coalesce(d.relation, 'original'),
-               s.source, s.canonical_url, {_prefixed("s", _ARTICLE_FIELDS)},
-               s.fetched_at, s.fetched_at, s.run_id, s.run_id
-        FROM staging.articles AS s LEFT JOIN {_DECISIONS} AS d ON d.page_id = s.page_id
-        WHERE s.run_id = %(run)s AND s.action = 'new'
-        ON CONFLICT (canonical_url) DO NOTHING""",
-    # Updates: the replaced version goes to history first, then the row takes the new content. The content
-    # guard makes a repeated load of the same staging rows (a cleared task) a no-op rather than a new version.
-    """INSERT INTO core.article_versions (article_id, version, title, sapo, body, authors, published_at,
-                                          modified_at, body_hash, replaced_at, replaced_by_run)
-       SELECT a.article_id, a.version, a.title, a.sapo, a.body, a.authors, a.published_at, a.modified_at,
-              a.body_hash, s.fetched_at, s.run_id
-       FROM staging.articles AS s JOIN core.articles AS a ON a.canonical_url = s.canonical_url AND a.source = s.source
-       WHERE s.run_id = %(run)s AND s.action = 'updated'
-         AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)
-       ON CONFLICT (article_id, version) DO NOTHING""",
-    f"""UPDATE core.articles AS a
-        SET ({_ARTICLE_FIELDS}) = ({_prefixed("s", _ARTICLE_FIELDS)}),
-            version = a.version + 1, last_seen_at = s.fetched_at, last_run_id = s.run_id
-        FROM staging.articles AS s
-        WHERE s.run_id = %(run)s AND s.action = 'updated' AND a.canonical_url = s.canonical_url
-          AND a.source = s.source
-          AND (a.body_hash IS DISTINCT FROM s.body_hash OR a.title IS DISTINCT FROM s.title)""",
-    # Duplicates add no row; they only record that the article was seen again.
-    """UPDATE core.articles AS a
-       SET last_seen_at = greatest(a.last_seen_at, d.seen),
-           last_run_id = CASE WHEN d.seen >= a.last_seen_at THEN %(run)s ELSE a.last_run_id END
-       FROM (SELECT article_id, max(fetched_at) AS seen FROM staging.articles
-             WHERE run_id = %(run)s AND action = 'duplicate' AND article_id IS NOT NULL
-             GROUP BY article_id) AS d
-       WHERE a.article_id = d.article_id""",
-]
-
-# A load's own entry: run statistics are history. A re-run or a reprocess of a run adds the next load_number
-# (with its kind), and never rewrites what an earlier load of the run landed; the load takes the number under
-# the loaders' lock, so two loads of one run cannot take the same.
-_STATS_SQL = """
-INSERT INTO core.run_source_stats (run_id, source, window_start, window_end, pages_fetched, fetch_failures,
-    articles_new, articles_updated, articles_duplicate, rejected, rejects_by_reason, articles_fallback, loaded_at,
-    canonicals_refused, load_number, load_kind)
-SELECT %(run)s, src.source, %(start)s, %(end)s,
-       coalesce(st.staged, 0) + coalesce(rj.extract_rejects, 0),
-       coalesce(rj.fetch_rejects, 0),
-       coalesce(st.new, 0), coalesce(st.updated, 0), coalesce(st.duplicate, 0),
-       coalesce(rj.total, 0), coalesce(rj.by_reason, '{}'::jsonb), coalesce(st.fallback, 0), now(),
-       coalesce(st.refused, 0), %(load)s, %(kind)s
-FROM (SELECT source FROM raw.crawls WHERE run_id = %(run)s
-      UNION SELECT source FROM staging.articles WHERE run_id = %(run)s
-      UNION SELECT source FROM core.rejects WHERE run_id = %(run)s) AS src
-LEFT JOIN (SELECT source, count(*) AS staged,
-                  count(*) FILTER (WHERE action = 'new') AS new,
-                  count(*) FILTER (WHERE action = 'updated') AS updated,
-                  count(*) FILTER (WHERE action = 'duplicate') AS duplicate,
-                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM jsonb_each_text(extracted_by) AS e
-                                                 WHERE e.value = 'generic')) AS fallback,
-                  count(canonical_refused) AS refused
-           FROM staging.articles WHERE run_id = %(run)s GROUP BY source) AS st USING (source)
-LEFT JOIN (SELECT source, count(*) AS total,
-                  count(*) FILTER (WHERE stage = 'fetch') AS fetch_rejects,
-                  count(*) FILTER (WHERE stage = 'extract') AS extract_rejects,
-                  (SELECT jsonb_object_agg(reason, n) FROM
-                      (SELECT reason, count(*) AS n FROM core.rejects r2
-                       WHERE r2.run_id = %(run)s AND r2.source = r.source GROUP BY reason) AS x) AS by_reason
-           FROM core.rejects AS r WHERE run_id = %(run)s GROUP BY source) AS rj USING (source)
-"""
-
 
 
 def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datetime, *,
@@ -375,22 +249,23 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
     """Upsert the run's decided articles into core and record this load's per-source stats, in one transaction.
     The stats are a new entry, of kind `run` (the run's first load), `rerun` (a later one by the DAG) or
     `reprocess`."""
-    from transforms.stories import STORY_LOCK, assign_stories
+    # Imported here: transforms.stories loads numpy and datasketch, which every other step can do without.
+    from transforms.stories import assign_stories, lock_stories
 
     with transaction(db_url) as (_, cur):
         # Loads take turns (see transforms/stories.py): taken first, so every statement after it sees
         # what a concurrent load committed before this one got the lock.
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
+        lock_stories(cur)
         cur.execute("SELECT coalesce(max(load_number), 0) + 1 FROM core.run_source_stats WHERE run_id = %s",
                     (run_id,))
         load = cur.fetchone()[0]
         kind = "reprocess" if reprocess else "run" if load == 1 else "rerun"
         params = {"run": run_id, "start": window_start, "end": window_end, "load": load, "kind": kind}
-        cur.execute(_DEDUPE_SQL, params)  # again: what a load that held the lock before this one stored counts
+        cur.execute(stage_sql("dedupe"), params)  # again: what a load that held the lock before this one stored counts
         clusters = assign_stories(cur, run_id)  # first: the inserts take their stories from it
-        for statement in _LOAD_SQL:
-            cur.execute(statement, params)
-        cur.execute(_STATS_SQL, params)
+        for statement in LOAD_STATEMENTS:
+            cur.execute(stage_sql(statement), params)
+        cur.execute(stage_sql("run_source_stats"), params)
         cur.execute(
             """SELECT source, articles_new, articles_updated, articles_duplicate, rejected
                FROM core.run_source_stats WHERE run_id = %s AND load_number = %s ORDER BY source""",
@@ -399,10 +274,6 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
         stats = {row[0]: dict(zip(("new", "updated", "duplicate", "rejected"), row[1:])) for row in cur}
     log.info("load %s (#%d, %s): %s; stories: %s", run_id, load, kind, stats, clusters)
     return stats
-
-
-def _max_reject_share() -> float:
-    return float(os.environ.get("BANTIN_MAX_REJECT_SHARE", MAX_REJECT_SHARE))
 
 
 def check_run(db_url: str, run_id: str) -> dict:
@@ -426,7 +297,7 @@ def check_run(db_url: str, run_id: str) -> dict:
                               coalesce(pages_landed, 0)
                        FROM raw.crawls WHERE run_id = %s ORDER BY source""", (run_id,))
         crawls = cur.fetchall()
-    limit = _max_reject_share()
+    limit = settings.get("BANTIN_MAX_REJECT_SHARE")
     problems = []
     if not crawls:
         problems.append("no crawl recorded for this run: the crawl tasks did not reach the warehouse")
@@ -459,8 +330,9 @@ def check_run(db_url: str, run_id: str) -> dict:
 
 
 def retention_days() -> int:
-    """Raw pages are the replay log for reprocessing; 30 days covers a month of fixes at a few GB per source."""
-    return int(os.environ.get("BANTIN_RAW_RETENTION_DAYS", "30"))
+    """Raw pages are the replay log for reprocessing; the default 30 days covers a month of fixes at a few GB
+    per source."""
+    return settings.get("BANTIN_RAW_RETENTION_DAYS")
 
 
 def purge_raw(db_url: str, reference: datetime, days: int | None = None) -> dict:
@@ -476,55 +348,3 @@ def purge_raw(db_url: str, reference: datetime, days: int | None = None) -> dict
             deleted[table] = cur.rowcount
     log.info("purged rows older than %s: %s", cutoff.isoformat(), deleted)
     return deleted
-
-
-# The runs a reprocess selects: by id, or those that landed news dated in [since, until) (published, else first
-# seen) or whose crawl window reaches into it, or (neither given) every run; with whether raw pages are left.
-_REPROCESS_RUNS_SQL = """
-SELECT c.run_id, min(c.window_start), max(c.window_end),
-       EXISTS (SELECT 1 FROM raw.pages AS p WHERE p.run_id = c.run_id)
-FROM raw.crawls AS c
-WHERE (%(ids)s::text[] IS NULL OR c.run_id = ANY(%(ids)s::text[]))
-  AND (%(since)s::timestamptz IS NULL AND %(until)s::timestamptz IS NULL
-       OR (c.window_end > coalesce(%(since)s::timestamptz, '-infinity')
-           AND c.window_start < coalesce(%(until)s::timestamptz, 'infinity'))
-       OR EXISTS (SELECT 1 FROM staging.articles AS s
-                  LEFT JOIN core.articles AS a ON a.canonical_url = s.canonical_url
-                  WHERE s.run_id = c.run_id
-                    AND coalesce(s.published_at, a.first_seen_at, s.fetched_at)
-                        >= coalesce(%(since)s::timestamptz, '-infinity')
-                    AND coalesce(s.published_at, a.first_seen_at, s.fetched_at)
-                        < coalesce(%(until)s::timestamptz, 'infinity')))
-GROUP BY c.run_id ORDER BY min(c.started_at)
-"""
-
-
-def reprocess(db_url: str, run_ids: list[str] | None = None, since: datetime | None = None,
-              until: datetime | None = None) -> dict:
-    """Clean, dedupe and load again the raw pages of the given runs, or of the runs that landed news dated in
-    [since, until), or, with none of them given, of every run; oldest first, each load a `reprocess` entry of
-    its run's statistics. Runs whose raw pages were purged are skipped (an error when named by id)."""
-    with transaction(db_url) as (_, cur):
-        cur.execute(_REPROCESS_RUNS_SQL, {"ids": run_ids, "since": since, "until": until})
-        runs = cur.fetchall()
-    if run_ids:
-        missing = sorted(set(run_ids) - {r[0] for r in runs})
-        if missing:
-            raise ValueError(f"no landed crawl for run(s) {', '.join(missing)}; nothing to reprocess")
-        purged = [r[0] for r in runs if not r[3]]
-        if purged:
-            raise ValueError(f"the raw pages of run(s) {', '.join(purged)} were purged (older than the "
-                             f"{retention_days()}-day retention): nothing left to reprocess")
-    kept = [r for r in runs if r[3]]
-    if not kept:
-        raise ValueError("no run with raw pages left matches; give --run-id, or a --since/--until range of news "
-                         "dates (published, else first seen)")
-    out = {}
-    for run_id, start, end, _ in kept:
-        clean_run(db_url, run_id)
-        dedupe_run(db_url, run_id)
-        out[run_id] = load_run(db_url, run_id, start, end, reprocess=True)
-    skipped = len(runs) - len(kept)
-    if skipped:
-        log.info("reprocess: %d matching run(s) skipped, their raw pages purged", skipped)
-    return out

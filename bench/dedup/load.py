@@ -4,8 +4,8 @@
 
 Throughput, in a dedicated database (`bantin_bench_load`), side by side in one run, methods rotated per
 repeat, the tables truncated and re-seeded before every timed step:
-- upsert path: the staged rows written as `clean_run` writes them (`transforms.stages._flush_staged`, batches
-  of BATCH_ROWS), `dedupe_run`, then `load_run`'s upsert statements (`_LOAD_SQL`) under the loaders' lock;
+- upsert path: the staged rows written as `clean_run` writes them (`transforms.stages.flush_staged`, batches
+  of BATCH_ROWS), `dedupe_run`, then `load_run`'s upsert statements (`sql/stages/load_*.sql`) under the loaders' lock;
 - raw COPY: the same rows' core columns COPYed straight into core.articles (no staging, no decision).
 Both pay core.articles' indexes and its generated search vectors. Rows are corpus articles of 3-5 KB.
 At 50% already present, half the rows are seeded first (untimed): the upsert path then meets them as
@@ -44,8 +44,8 @@ _CORE_COLUMNS = ("source, canonical_url, url, title, sapo, dateline, body, autho
 
 
 def staged_rows(n: int) -> list[tuple]:
-    """n staging rows exactly as clean_run builds them (`_staging_row`: body hash, MinHash signature)."""
-    from transforms.stages import _staging_row
+    """n staging rows exactly as clean_run builds them (`staging_row`: body hash, MinHash signature)."""
+    from transforms.stages import staging_row
 
     fetched = datetime(2026, 3, 7, tzinfo=timezone.utc)
     rows = []
@@ -55,7 +55,7 @@ def staged_rows(n: int) -> list[tuple]:
                    "authors": list(a.authors), "published_at": a.published_at, "published_at_raw": None,
                    "modified_at": None, "seen_at": None, "section": "kinh-doanh", "tags": [], "image_url": None,
                    "language": "vi", "captions": [], "extracted_by": {"body": "profile"}}
-        rows.append(_staging_row(RUN_ID, page, article))
+        rows.append(staging_row(RUN_ID, page, article))
     return rows
 
 
@@ -80,7 +80,8 @@ def upsert_path(url: str, rows: list[tuple]) -> float:
     from psycopg2.extras import execute_values
 
     from transforms import stages
-    from transforms.stories import STORY_LOCK, open_decisions
+    from transforms.stories import lock_stories, open_decisions
+    from warehouse.sql import stage_sql
 
     t0 = time.perf_counter()
     conn = psycopg2.connect(url)
@@ -88,13 +89,13 @@ def upsert_path(url: str, rows: list[tuple]) -> float:
         with conn, conn.cursor() as out:
             for i in range(0, len(rows), stages.BATCH_ROWS):
                 batch = [({"page_id": row[1]}, row) for row in rows[i:i + stages.BATCH_ROWS]]
-                stages._flush_staged(out, batch, [], execute_values)
+                stages.flush_staged(out, batch, [], execute_values)
         stages.dedupe_run(url, RUN_ID)
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
+            lock_stories(cur)
             open_decisions(cur)  # left empty: the story stage is measured by bench.dedup.scale
-            for statement in stages._LOAD_SQL:
-                cur.execute(statement, {"run": RUN_ID})
+            for statement in stages.LOAD_STATEMENTS:
+                cur.execute(stage_sql(statement), {"run": RUN_ID})
     finally:
         conn.close()
     return time.perf_counter() - t0

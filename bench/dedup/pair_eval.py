@@ -62,7 +62,7 @@ def _met(ok: bool) -> str:
 
 
 def section(scored: list[Scored]) -> str:
-    t = minhash.THRESHOLD
+    t = minhash.threshold()
     precision, recall, tp, fp = precision_recall(scored, t)
     kinds = Counter(s.pair.kind for s in scored)
     n_pos = sum(kinds[k] for k in POSITIVE_KINDS)
@@ -79,11 +79,11 @@ def section(scored: list[Scored]) -> str:
         "(`sources/*/pages/*.json`) against a syndicated copy with one, two or three edits; negatives are "
         "same-beat reports on other days or other decisions, templated bulletins (weather, xổ số, price tables) "
         "for other days and places, and unrelated recorded pages. A pair counts as one story exactly as "
-        "`transforms.stories.decide` rules: both texts signed (≥ `MIN_SYLLABLES` syllables), at least one "
+        "`transforms.matching.decide` rules: both texts signed (≥ `MIN_SYLLABLES` syllables), at least one "
         "shared LSH band, estimated Jaccard ≥ threshold.",
         "",
         f"Defaults (`transforms/minhash.py`): `SHINGLE={minhash.SHINGLE}` syllables, `NUM_PERM={minhash.NUM_PERM}`, "
-        f"`BANDS×ROWS={minhash.BANDS}×{minhash.ROWS}`, `THRESHOLD={t}`, `MIN_SYLLABLES={minhash.MIN_SYLLABLES}`.",
+        f"`BANDS×ROWS={minhash.layout_name()}`, `THRESHOLD={t}`, `MIN_SYLLABLES={minhash.MIN_SYLLABLES}`.",
         "",
         "| metric | target | measured | |",
         "|---|---|---|---|",

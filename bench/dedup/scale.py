@@ -25,7 +25,7 @@ import numpy as np
 
 from bench.dedup import corpus
 from bench.dedup.common import PeakRSS, bench_database, copy_line, machine, mb, publish
-from transforms import minhash, stories
+from transforms import matching, minhash
 from transforms.dedup import body_key, key_hash
 from warehouse.db import drop_database
 
@@ -75,7 +75,7 @@ def _history_chunk(task: tuple[int, int]) -> tuple[str, str, str]:
             continue
         dated = a.published_at.date()
         sigs.append(copy_line((aid, minhash.to_bytes(sig), dated)))
-        bands.extend(copy_line((stories.bucket(dated), key, aid)) for key in minhash.bands(sig))
+        bands.extend(copy_line((matching.bucket(dated), key, aid)) for key in minhash.bands(sig))
     return "".join(arts), "".join(sigs), "".join(bands)
 
 
@@ -178,12 +178,12 @@ def history_signatures(url: str) -> np.ndarray:
 def measure_postgres(url: str) -> dict:
     import psycopg2
 
-    from transforms.stories import STORY_LOCK, assign_stories
+    from transforms.stories import assign_stories, lock_stories
 
     conn = psycopg2.connect(url)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
+            lock_stories(cur)
             with PeakRSS() as rss:
                 t0 = time.perf_counter()
                 out = assign_stories(cur, RUN_ID)
@@ -214,10 +214,10 @@ def measure_datasketch(history: np.ndarray, batch: np.ndarray) -> dict:
     and insert each batch member in turn (as `decide` does), verifying candidates by estimated Jaccard."""
     from datasketch import LeanMinHash, MinHashLSH
 
-    need = minhash.THRESHOLD * minhash.NUM_PERM
+    need = minhash.threshold() * minhash.NUM_PERM
     with PeakRSS() as rss:
         t0 = time.perf_counter()
-        lsh = MinHashLSH(threshold=minhash.THRESHOLD, num_perm=minhash.NUM_PERM, params=(minhash.BANDS, minhash.ROWS))
+        lsh = MinHashLSH(threshold=minhash.threshold(), num_perm=minhash.NUM_PERM, params=minhash.layout())
         with lsh.insertion_session() as session:
             for i, sig in enumerate(history):
                 session.insert(i, LeanMinHash(seed=minhash.SEED, hashvalues=sig, scheme=minhash.SCHEME))
@@ -235,7 +235,7 @@ def measure_datasketch(history: np.ndarray, batch: np.ndarray) -> dict:
 
 def measure_naive(history: np.ndarray, batch: np.ndarray) -> dict:
     """Every batch signature against every history signature, in numpy blocks of 256 x 1024 pairs (32 MB)."""
-    need = minhash.THRESHOLD * minhash.NUM_PERM
+    need = minhash.threshold() * minhash.NUM_PERM
     with PeakRSS() as rss:
         t0 = time.perf_counter()
         joined = np.zeros(len(batch), dtype=bool)
@@ -315,7 +315,7 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         "its original, one article every 2 minutes. The batch reprints the last day of the smallest history, so "
         "every history holds the same stories to match (the larger ones also hold that day's reprints published "
         "the day after), and its originals are dated as the two weeks that follow that history, so every history "
-        f"meets it with the same density of articles around its dates. Story window: {stories.WINDOW_DAYS} days "
+        f"meets it with the same density of articles around its dates. Story window: {matching.window_days()} days "
         "(`transforms/stories.py`); datasketch and naive compare against the whole history. "
         "Each history size is its own database, built from empty. "
         f"Medians of {repeats} repeats. The Postgres path is measured on every history size in each repeat, sizes "

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from crawlers.replay.recorded import RecordedSite
 from crawlers.replay.reply import Reply
-from crawlers.replay.synthetic import DEFAULT_ANCHOR, VN_TZ, Site
+from crawlers.replay.synthetic import DEFAULT_ANCHOR, Site
 from sources import SOURCES_DIR, source_names
+from sources.dates import VN_TZ
+from warehouse import settings
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ SLOW_CAP_SECONDS = 60.0
 
 
 def slow_seconds() -> float:
-    timeout = float(os.environ.get("BANTIN_DOWNLOAD_TIMEOUT") or 30)
+    timeout = settings.get("BANTIN_DOWNLOAD_TIMEOUT")
     return min(timeout + SLOW_MARGIN_SECONDS, SLOW_CAP_SECONDS)
 
 

@@ -17,8 +17,8 @@ import yaml
 
 from crawlers.replay.reply import Reply
 from sources import SOURCES_DIR
+from sources.dates import VN_TZ
 
-VN_TZ = timezone(timedelta(hours=7))
 DEFAULT_ANCHOR = "2026-03-07T12:00:00+07:00"
 # One synthetic article per source every 10 minutes over the 48 hours before the anchor: a one-hour window
 # holds ~6 per source, and a backfill of the previous day still finds its articles through the archives.

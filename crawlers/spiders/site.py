@@ -1,7 +1,6 @@
 """The generic `site` spider: discovery from a profile's `discovery:` section, then every article landed raw."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
 
 import scrapy
@@ -18,6 +17,7 @@ from crawlers import discovery as disc
 from crawlers.items import FetchFailure, RawPage
 from crawlers.pipelines import header_subset
 from sources import load_profile
+from warehouse import settings
 
 # Every status reaches the article callback except the redirects, which RedirectMiddleware must still follow
 # (meta handle_httpstatus_all would turn redirect-following off and land bare 301s).
@@ -80,6 +80,12 @@ class SiteSpider(scrapy.Spider):
 
     name = "site"
 
+    @classmethod
+    def update_settings(cls, scrapy_settings):
+        super().update_settings(scrapy_settings)
+        # Read when the crawler is made, not when crawlers/settings.py is imported (warehouse/settings.py).
+        scrapy_settings.set("DOWNLOAD_TIMEOUT", settings.get("BANTIN_DOWNLOAD_TIMEOUT"), priority="spider")
+
     def __init__(self, source=None, run_id=None, start=None, end=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not source or not run_id:
@@ -105,7 +111,7 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawl = spider.profile.get("crawl") or {}
-        if os.environ.get("BANTIN_REPLAY_URL"):
+        if settings.get("BANTIN_REPLAY_URL"):
             # The replay is one local process: delays would only slow tests; politeness is for live sites.
             crawler.settings.set("DOWNLOAD_DELAY", 0, priority="spider")
             crawler.settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")

@@ -1,4 +1,4 @@
-"""Defaults every bantin DAG shares: owner, allowed tags, retries, the hourly timetable and pool names.
+"""Defaults every bantin DAG shares: owner, allowed tags, retries and the hourly timetable.
 
 Lives under dags/ (so DAG files import it without installing anything) but is listed in .airflowignore, so
 the DAG processor never parses it as a DAG file.
@@ -33,7 +33,3 @@ def hourly() -> CronDataIntervalTimetable:
     False by default), and the crawl window would then be empty; this timetable pins real intervals."""
     return CronDataIntervalTimetable("0 * * * *", timezone=TZ)
 
-
-def crawl_pool(source: str) -> str:
-    """One 1-slot pool per source: at most one crawl of a site at a time across scheduled and backfill runs."""
-    return f"crawl_{source}"

@@ -32,7 +32,7 @@ def test_reprints_match_their_original_and_originals_do_not_collide():
     arts = list(corpus.articles(300))
     sigs = [minhash.signature(a.body) for a in arts]
     reprint_sims = [minhash.similarity(sigs[a.index], sigs[a.reprint_of]) for a in arts if a.reprint_of is not None]
-    above = sum(s >= minhash.THRESHOLD for s in reprint_sims) / len(reprint_sims)
+    above = sum(s >= minhash.threshold() for s in reprint_sims) / len(reprint_sims)
     assert above >= 0.9, f"only {above:.0%} of reprints reach the threshold against their original"
     originals = [i for i, a in enumerate(arts) if a.reprint_of is None]
     worst = max(minhash.similarity(sigs[i], sigs[j]) for i in originals[:80] for j in originals[:80] if i < j)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from fault_server import SOURCE, FaultServer
 from helpers import query
 
+from bantin.reprocess import reprocess as bantin_reprocess
 from crawlers.run import CrawlFailed, run_crawl
 from transforms import stages
 
@@ -83,7 +84,7 @@ def run_pass(db: str, server: FaultServer, run_id: str, window=WINDOW, *, crawl:
 def reprocess(db: str, run_id: str) -> Pass:
     """`bantin reprocess --run-id RUN` (the function it calls), then the run's check."""
     out = Pass(run_id)
-    for name, step in (("reprocess", lambda: stages.reprocess(db, run_ids=[run_id])),
+    for name, step in (("reprocess", lambda: bantin_reprocess(db, run_ids=[run_id])),
                        ("check", lambda: stages.check_run(db, run_id))):
         try:
             out.results[name] = step()

@@ -12,6 +12,7 @@ import pytest
 from helpers import query
 
 from transforms import stages
+from warehouse import settings
 from warehouse.migrate import migrate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -89,9 +90,8 @@ def test_migrations_are_idempotent_and_complete(fresh_db):
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
                     reason="a server named by BANTIN_DATABASE_URL is tuned by its operator, not by bantin")
 def test_embedded_server_has_room_for_the_band_index(pg_server_url):
-    from warehouse import db
 
-    wanted = os.environ.get("BANTIN_PG_SHARED_BUFFERS", db.SHARED_BUFFERS)
+    wanted = settings.get("BANTIN_PG_SHARED_BUFFERS")
     assert query(pg_server_url, "SELECT pg_size_bytes(current_setting('shared_buffers')) = pg_size_bytes(%s)",
                  (wanted,)) == [(True,)]
 

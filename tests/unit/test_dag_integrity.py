@@ -37,6 +37,11 @@ def test_no_import_errors(dagbag):
     assert "news_ingest" in dagbag.dag_ids, f"news_ingest not found; DAGs parsed: {dagbag.dag_ids}"
 
 
+def test_the_runbook_is_the_doc_file(dagbag):
+    runbook = (DAGS.parent / "docs" / "runbook.md").read_text(encoding="utf-8")
+    assert dagbag.dags["news_ingest"].doc_md == runbook, "news_ingest's doc_md is not docs/runbook.md's text"
+
+
 def test_policy(dagbag, common):
     for dag_id, dag in dagbag.dags.items():
         assert dag.doc_md and "backfill" in dag.doc_md, f"{dag_id}: doc_md must be the runbook (incl. backfill)"

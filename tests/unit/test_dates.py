@@ -1,9 +1,9 @@
-"""transforms.dates: every date shape on the saved pages (vn-news-sites §5.4)."""
+"""sources.dates: every date shape on the saved pages (vn-news-sites §5.4)."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from transforms.dates import isoformat, parse_datetime
+from sources.dates import isoformat, parse_datetime
 
 VN = timezone(timedelta(hours=7))
 

@@ -35,9 +35,9 @@ def test_pair_set_is_deterministic_balanced_and_covers_every_kind():
 
 
 def test_precision_and_recall_meet_the_targets_at_the_default_threshold(scored):
-    precision, recall, _, _ = precision_recall(scored, minhash.THRESHOLD)
-    missed = Counter(s.pair.kind for s in scored if s.pair.same and not s.same(minhash.THRESHOLD))
-    merged = Counter(s.pair.kind for s in scored if not s.pair.same and s.same(minhash.THRESHOLD))
+    precision, recall, _, _ = precision_recall(scored, minhash.threshold())
+    missed = Counter(s.pair.kind for s in scored if s.pair.same and not s.same(minhash.threshold()))
+    merged = Counter(s.pair.kind for s in scored if not s.pair.same and s.same(minhash.threshold()))
     assert precision >= PRECISION_TARGET, \
         f"precision {precision:.3f} < {PRECISION_TARGET}; false positives by kind {dict(merged)}"
     assert recall >= RECALL_TARGET, f"recall {recall:.3f} < {RECALL_TARGET}; missed reprints by kind {dict(missed)}"
@@ -46,5 +46,5 @@ def test_precision_and_recall_meet_the_targets_at_the_default_threshold(scored):
 @pytest.mark.parametrize("kind", HARD_NEGATIVES)
 def test_no_templated_or_same_topic_pair_is_merged(scored, kind):
     merged = [f"{s.pair.note} ({s.similarity:.2f})" for s in scored
-              if s.pair.kind == kind and s.same(minhash.THRESHOLD)]
-    assert not merged, f"{kind}: different stories merged at threshold {minhash.THRESHOLD}: {merged}"
+              if s.pair.kind == kind and s.same(minhash.threshold())]
+    assert not merged, f"{kind}: different stories merged at threshold {minhash.threshold()}: {merged}"

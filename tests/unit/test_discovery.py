@@ -9,6 +9,7 @@ from helpers import REPO, VN, listing_spec, vn
 
 from crawlers import discovery as disc
 from sources import load_profile, source_names
+from sources.dates import parse_time
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDED = {
@@ -188,7 +189,7 @@ def test_select_articles_window_pattern_and_dedup():
     ("not a date", "iso", None),
 ])
 def test_parse_time(value, fmt, expected):
-    assert disc.parse_time(value, fmt) == expected
+    assert parse_time(value, fmt) == expected
 
 
 def test_every_profile_has_a_usable_discovery_section():

@@ -12,6 +12,7 @@ from helpers import REPO, vn
 
 from crawlers import discovery as disc
 from sources import load_profile, profile_for_url
+from sources.dates import parse_time
 
 RECORDED = {name: REPO / f"sources/{name}/replay/recorded/{name}_list.html" for name in ("nld", "cafef", "baodautu")}
 NLD_URL = "https://nld.com.vn/kinh-te.htm"
@@ -104,7 +105,7 @@ def test_cafef_corrupt_data_time_is_not_used():
     body = RECORDED["cafef"].read_text(encoding="utf-8")
     # The top boxes' p.time[data-time] disagree with their own text: "206/03/2026 - 00:05" shows 06/03/2026 - 00:05.
     assert '<p class="time" data-time="206/03/2026 - 00:05">06/03/2026 - 00:05</p>' in body
-    assert disc.parse_time("206/03/2026 - 00:05", "%d/%m/%Y - %H:%M") is None
+    assert parse_time("206/03/2026 - 00:05", "%d/%m/%Y - %H:%M") is None
     # Titles carry a raw U+00A0.
     assert "kế hoạch\u00a0lợi nhuận" in body
     zone = re.search(r'id="hdZoneId" value="(\d+)"', body).group(1)

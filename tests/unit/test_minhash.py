@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from transforms import minhash
-from transforms.stories import Member, decide
+from transforms.matching import Member, decide
 
 REPO = Path(__file__).resolve().parents[2]
 BODY = json.loads(next((REPO / "sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))["body"]
@@ -28,7 +28,7 @@ def test_signature_is_deterministic_and_round_trips():
     a, b = minhash.signature(BODY), minhash.signature(BODY)
     assert np.array_equal(a, b) and a.dtype == np.uint32 and len(a) == minhash.NUM_PERM
     assert np.array_equal(minhash.from_bytes(minhash.to_bytes(a)), a)
-    assert minhash.bands(a) == minhash.bands(b) and len(set(minhash.bands(a))) == minhash.BANDS
+    assert minhash.bands(a) == minhash.bands(b) and len(set(minhash.bands(a))) == minhash.layout()[0]
 
 
 def test_tone_placement_and_case_do_not_change_the_key():
@@ -51,11 +51,11 @@ def test_decide_leaves_unrelated_articles_alone():
 def test_decide_compares_only_articles_published_within_the_story_window():
     from datetime import timedelta
 
-    from transforms.stories import WINDOW_DAYS
+    from transforms.matching import window_days
 
     history = [member(1, "vnexpress", 10, BODY)]
-    near = DAY + timedelta(days=WINDOW_DAYS - 1)  # always compared
-    far = DAY + timedelta(days=2 * WINDOW_DAYS)   # never
+    near = DAY + timedelta(days=window_days() - 1)  # always compared
+    far = DAY + timedelta(days=2 * window_days())   # never
     assert decide([member(2, "dantri", 20, BODY, near)], history) == {2: (10, "reprint")}
     assert decide([member(3, "dantri", 30, BODY, far)], history) == {}
     # Within one batch too: the later copy is a window away from the first batch member, not from history.
@@ -64,7 +64,7 @@ def test_decide_compares_only_articles_published_within_the_story_window():
 
 
 def test_a_third_word_for_word_copy_from_one_outlet_is_a_template():
-    from transforms.stories import TEMPLATE_COPIES
+    from transforms.matching import TEMPLATE_COPIES
 
     # The first copies already stored (the second joined the first as a repost); one more arrives per run.
     history = [member(n, "vnexpress", 10, BODY) for n in range(1, TEMPLATE_COPIES)]
@@ -76,10 +76,10 @@ def test_a_third_word_for_word_copy_from_one_outlet_is_a_template():
 
 def test_staging_row_normalises_once_and_keeps_both_keys():
     from transforms.dedup import body_hash
-    from transforms.stages import _STAGING_COLUMNS, _staging_row
+    from transforms.stages import STAGING_COLUMNS, staging_row
 
     article = json.loads(next((REPO / "sources/vnexpress/pages").glob("*.json")).read_text("utf-8"))
-    row = dict(zip(_STAGING_COLUMNS.split(", "), _staging_row(
+    row = dict(zip(STAGING_COLUMNS.split(", "), staging_row(
         "r1", {"page_id": 1, "source": "vnexpress", "url": article["url"], "fetched_at": None},
         {**article, "canonical_url": article["url"]})))
     assert row["body_hash"] == body_hash(BODY)
@@ -92,7 +92,7 @@ def test_a_candidate_needs_only_the_keys_it_shares_with_the_batch():
     batch = [member(2, "dantri", 20, cut)]
     full = member(1, "vnexpress", 10, BODY)
     shared = Member(1, "vnexpress", 10, full.sig, [k for k in full.keys if k in set(batch[0].keys)], DAY)
-    assert 0 < len(shared.keys) < minhash.BANDS
+    assert 0 < len(shared.keys) < minhash.layout()[0]
     assert decide(batch, [shared]) == decide(batch, [full]) == {2: (10, "reprint")}
 
 
@@ -101,9 +101,7 @@ def test_the_load_statements_read_the_story_stages_decisions_without_importing_i
     import sys
     from pathlib import Path
 
-    from transforms import stages, stories
 
-    assert stages._DECISIONS == stories.DECISIONS
     # Every step of a run imports transforms.stages; only load_run needs numpy and datasketch.
     probe = "import sys, transforms.stages; print(sorted({'numpy', 'datasketch'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,

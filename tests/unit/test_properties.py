@@ -6,7 +6,7 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transforms.dates import isoformat, parse_datetime
+from sources.dates import isoformat, parse_datetime
 from transforms.dedup import body_key
 from transforms.extract import Rejected, extract_page
 from transforms.normalize import (
