@@ -9,7 +9,7 @@ BANTIN := $(VENV)/bin/bantin
 # uv from PATH, else a private copy installed with pip into .data/tools (needs only Python 3.11+).
 UV ?= $(or $(shell command -v uv 2>/dev/null),.data/tools/bin/uv)
 
-.PHONY: demo test run clean reliability bench-extract bench-dedup bench-bad-input
+.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input
 
 .data/tools/bin/uv:
 	$(PYTHON) -m venv .data/tools
@@ -25,8 +25,12 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 demo: $(VENV)/.synced
 	$(BANTIN) demo
 
-## make test: unit, DAG-integrity, end-to-end (replay -> Airflow -> PostgreSQL) and compose tests.
-test: $(VENV)/.synced
+## make lint: ruff, locked in the dev group, with the rules of pyproject.toml.
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+
+## make test: lint, then unit, integration, end-to-end (replay -> Airflow -> PostgreSQL), fault and bench tests.
+test: lint
 	$(VENV)/bin/pytest -q
 
 ## make reliability: the fault suite alone (tests/faults/: bad pages, a killed crawler, PostgreSQL stopped

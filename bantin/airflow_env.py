@@ -63,7 +63,8 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
     env = dict(os.environ if base is None else base)
     env.update({
         # The task runner starts `airflow` by name: it must be this venv's.
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH") or os.environ.get("PATH", os.defpath)]),
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                 env.get("PATH") or os.environ.get("PATH", os.defpath)]),
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(db.project_home() / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",

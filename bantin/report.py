@@ -63,7 +63,8 @@ def collect(db_url: str, run_id: str | None = None) -> dict:
 
 def format_report(figures: dict) -> str:
     lines = [f"run {figures['run_id'] or '(none loaded yet)'}"]
-    header = f"{'source':<12}{'fetched':>8}{'new':>6}{'updated':>9}{'dup skipped':>13}{'rejected':>10}{'in api.articles':>17}"
+    header = (f"{'source':<12}{'fetched':>8}{'new':>6}{'updated':>9}{'dup skipped':>13}{'rejected':>10}"
+              f"{'in api.articles':>17}")
     lines.append(header)
     sources = sorted(set(figures["articles_total"]) | set(figures["run"]))
     for source in sources:

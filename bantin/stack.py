@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import UTC
 from pathlib import Path
 
 from bantin.airflow_env import ADMIN_USER, admin_password, airflow_env, airflow_home
@@ -251,7 +252,7 @@ def _maybe_replay(env: dict[str, str], offline: bool):
     if not offline:
         yield None
         return
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    with replay(env, anchor=datetime.now(timezone.utc).isoformat(timespec="seconds")) as url:
+    with replay(env, anchor=datetime.now(UTC).isoformat(timespec="seconds")) as url:
         yield url

@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.dedup.common import bench_database, machine, mb, publish
@@ -29,7 +29,7 @@ from warehouse.db import drop_database
 REPO = Path(_REPO)
 MARKER = "bad-input"
 LIMIT = 300 * 2 ** 20
-FETCHED = datetime(2026, 3, 7, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 3, 7, tzinfo=UTC)
 ARTICLE = next((REPO / "sources/vnexpress/pages").glob("*.html"))
 SENTENCE = "Bộ đội Biên phòng tỉnh phối hợp chặt chẽ với chính quyền địa phương trong công tác bảo vệ biên giới. "
 

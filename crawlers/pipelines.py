@@ -6,7 +6,7 @@ import json
 import logging
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -176,7 +176,7 @@ class LandingPipeline:
                 started_at = EXCLUDED.started_at, finished_at = NULL, finish_reason = NULL,
                 pages_received = NULL, pages_landed = NULL
             """,
-            (spider.run_id, spider.source, spider.window_start, spider.window_end, datetime.now(timezone.utc)),
+            (spider.run_id, spider.source, spider.window_start, spider.window_end, datetime.now(UTC)),
         ))
 
     async def process_item(self, item, spider=None):
@@ -237,7 +237,7 @@ class LandingPipeline:
             await self._write("the crawl's end", item=False, statement=lambda cur: cur.execute(
                 "UPDATE raw.crawls SET finished_at = %s, finish_reason = %s, stats = %s, pages_received = %s, "
                 "pages_landed = %s WHERE run_id = %s AND source = %s",
-                (datetime.now(timezone.utc), reason, Json(stats, dumps=dumps), stats.get(RECEIVED, 0),
+                (datetime.now(UTC), reason, Json(stats, dumps=dumps), stats.get(RECEIVED, 0),
                  stats.get(LANDED, 0), spider.run_id, spider.source),
             ))
         except RuntimeError as exc:

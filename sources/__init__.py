@@ -11,7 +11,7 @@ def source_names() -> list[str]:
     return sorted(p.parent.name for p in SOURCES_DIR.glob("*/profile.yaml"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_profile(name: str) -> dict:
     """The parsed profile of `name`; KeyError names the known sources when it does not exist."""
     import yaml

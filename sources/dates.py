@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 # Vietnam has kept UTC+7 without DST since 1975, so a fixed offset equals Asia/Ho_Chi_Minh for news dates
@@ -183,7 +183,7 @@ def parse_time(value: str | None, fmt: str = "iso", tz: timezone = VN_TZ) -> dat
         return None
     try:
         if fmt == "epoch":
-            return datetime.fromtimestamp(int(float(value)), tz=timezone.utc)
+            return datetime.fromtimestamp(int(float(value)), tz=UTC)
         if fmt == "iso":
             return _from_iso(_glue_offset(value), tz)
         if fmt == "rfc822":

@@ -57,7 +57,7 @@ def serving_replay(slow_seconds: float | None = None):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield "http://%s:%s" % server.server_address
+        yield "http://{}:{}".format(*server.server_address)
     finally:
         server.shutdown()
         server.server_close()

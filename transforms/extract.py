@@ -111,7 +111,7 @@ def extract_page(body: bytes | str, url: str, *, profile: dict | None = None, he
         raise
     except UndecodableError as exc:
         raise Rejected("undecodable", str(exc)) from exc
-    except Exception as exc:  # noqa: BLE001 - the contract: arbitrary input never escapes as another error
+    except Exception as exc:  # the contract: arbitrary input never escapes as another error
         raise Rejected("parse_error", f"{type(exc).__name__}: {exc}") from exc
 
 
@@ -156,7 +156,7 @@ def _from_text(text: str, url: str, profile: dict) -> dict:
     page = parse_text_page(text, [profile["dateline"]] if profile.get("dateline") else [])
     fields = {k: page[k] for k in ("title", "sapo", "dateline", "authors", "captions", "seen_at")}
     fields.update(body="\n\n".join(page["paragraphs"]), language=profile.get("language"))
-    by = {k: "text" for k in fields} | {"language": "profile"}
+    by = dict.fromkeys(fields, "text") | {"language": "profile"}
     return _finish(url, profile, fields, by)
 
 
@@ -499,8 +499,8 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
             fields[field], by[field] = value, method
 
     # Identity.
-    resolve("canonical_url", [("meta", [l.get("href") for l in root.iter("link")
-                                        if "canonical" in (l.get("rel") or "").split()]),
+    resolve("canonical_url", [("meta", [link.get("href") for link in root.iter("link")
+                                        if "canonical" in (link.get("rel") or "").split()]),
                               ("meta", page.metas("og:url"))],
             lambda v: canonical_url(_join(url, v), profile.get("domain")) if v.startswith(("http", "/")) else None)
     kind = _not_article(root, page, url, fields.get("canonical_url", url), profile)
@@ -532,7 +532,7 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
             ("published_at", "datePublished", _META_PUBLISHED),
             ("modified_at", "dateModified", ("article:modified_time", "dateModified", "lastmod"))):
         fmt = _rule(rules.get(field, {})).get("format")  # a rule's own order (`us`) or strptime pattern
-        found, method = _first([("profile", rule_values(field))], lambda raw: parsed(raw, fmt))
+        found, method = _first([("profile", rule_values(field))], lambda raw, fmt=fmt: parsed(raw, fmt))
         if not found:
             found, method = _first([("jsonld", page.ld(ld_key)), ("meta", page.metas(*meta_keys))], parsed)
         if found:

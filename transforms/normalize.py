@@ -53,7 +53,7 @@ def _unstable() -> re.Pattern:
         if len(decomposition) == 2 and not decomposition[0].startswith("<"):
             marks.add(int(decomposition[1], 16))
     marks -= set(range(0xD800, 0xE000))  # surrogates cannot be regex members of a str class
-    return re.compile("[%s]|[\U00010000-\U0010FFFF]" % "".join(re.escape(chr(cp)) for cp in sorted(marks)))
+    return re.compile("[{}]|[\U00010000-\U0010FFFF]".format("".join(re.escape(chr(cp)) for cp in sorted(marks))))
 
 
 def to_nfc(s: str) -> str:

@@ -124,7 +124,7 @@ def _clean_page(run_id: str, page: dict):
     except Rejected as exc:
         where = f"page {page['page_id']}"
         return "rejected", exc.reason, f"{where}: {exc.detail}" if exc.detail else where
-    except Exception as exc:  # noqa: BLE001 - a bug met on one page must not fail every retry of the run
+    except Exception as exc:  # a bug met on one page must not fail every retry of the run
         log.exception("clean %s: page %s (%s) failed", run_id, page["page_id"], page["url"])
         return "rejected", "parse_error", f"page {page['page_id']}: {type(exc).__name__}: {exc}"
 

@@ -21,7 +21,7 @@ import os
 import random
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REPRINT_RATE = 0.30  # the estimate for news in general is 30-40% reprints
@@ -124,7 +124,7 @@ def original(index: int, seed: int = SEED) -> Article:
         size += len(paragraphs[-1].encode()) + 1
     source = pool["sources"][index % len(pool["sources"])]
     # One article every 2 minutes across all outlets: a few million indices span a couple of decades.
-    published = datetime(2020, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=2 * index + rng.randrange(2))
+    published = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(minutes=2 * index + rng.randrange(2))
     return Article(index, source, f"https://{source}.example.vn/a/{index}", _vary(rng.choice(pool["titles"]), rng),
                    _vary(rng.choice(pool["sapos"]), rng), "\n".join(paragraphs),
                    (rng.choice(pool["authors"]),), published, None)

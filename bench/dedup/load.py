@@ -30,7 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from bench.dedup import corpus
 from bench.dedup.common import bench_database, copy_line, machine, mb, publish
@@ -47,7 +47,7 @@ def staged_rows(n: int) -> list[tuple]:
     """n staging rows exactly as clean_run builds them (`staging_row`: body hash, MinHash signature)."""
     from transforms.stages import staging_row
 
-    fetched = datetime(2026, 3, 7, tzinfo=timezone.utc)
+    fetched = datetime(2026, 3, 7, tzinfo=UTC)
     rows = []
     for i, a in enumerate(corpus.articles(n)):
         page = {"page_id": i + 1, "source": a.source, "url": a.url, "fetched_at": fetched}
@@ -173,7 +173,7 @@ def land_pages(url: str, run_id: str, n: int) -> None:
     import psycopg2
 
     templates = _templates()
-    fetched = datetime(2026, 3, 7, tzinfo=timezone.utc)
+    fetched = datetime(2026, 3, 7, tzinfo=UTC)
     headers = json.dumps({"Content-Type": "text/html; charset=utf-8"})
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
@@ -287,7 +287,7 @@ def main(argv=None) -> int:
     try:
         tput, rss = throughput(url, args.rows, args.repeats), []
         # Written after the throughput and after each page count, so a cut-short run keeps what it measured.
-        for n in [None] + pages:
+        for n in [None, *pages]:
             if n:
                 rss += transform_rss(url, n)
             publish("load", render(command, facts, args.rows, args.repeats, tput, rss, pages), args.write)

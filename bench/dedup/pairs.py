@@ -88,14 +88,14 @@ def changed_lead(rng: random.Random, page: Page, paras: list[str]) -> list[str]:
     lead = opener + (page.sapo or page.title) + rng.choice(
         ("", " Đây là thông tin được nhiều bạn đọc quan tâm trong những ngày qua.",
          " Thông tin này được cơ quan chức năng xác nhận với phóng viên."))
-    return [lead] + paras[1:]
+    return [lead, *paras[1:]]
 
 
 # Edits take the body's paragraphs with the byline as the last one, as the outlets print it.
 
 def added_paragraph(rng: random.Random, page: Page, paras: list[str]) -> list[str]:
     at = rng.randrange(1, len(paras))
-    return paras[:at] + [rng.choice(BACKGROUND)] + paras[at:]
+    return [*paras[:at], rng.choice(BACKGROUND), *paras[at:]]
 
 
 def removed_paragraph(rng: random.Random, page: Page, paras: list[str]) -> list[str]:
@@ -105,18 +105,18 @@ def removed_paragraph(rng: random.Random, page: Page, paras: list[str]) -> list[
 
 
 def other_byline(rng: random.Random, page: Page, paras: list[str]) -> list[str]:
-    return paras[:-1] + [rng.choice(BYLINES)]
+    return [*paras[:-1], rng.choice(BYLINES)]
 
 
 def dateline(rng: random.Random, page: Page, paras: list[str]) -> list[str]:
-    return [rng.choice(DATELINES) + paras[0]] + paras[1:]
+    return [rng.choice(DATELINES) + paras[0], *paras[1:]]
 
 
 def boilerplate(rng: random.Random, page: Page, paras: list[str]) -> list[str]:
     """Chrome the cleaner missed: share buttons, a comment link, a related-stories block."""
     related = "Tin liên quan: " + " ; ".join(rng.sample(RELATED, rng.randint(1, 3)))
     at = rng.randrange(1, len(paras) - 1)
-    return paras[:at] + [related] + paras[at:] + rng.sample(BOILERPLATE, rng.randint(2, 4))
+    return [*paras[:at], related, *paras[at:], *rng.sample(BOILERPLATE, rng.randint(2, 4))]
 
 
 _OLD_STYLE = re.compile(r"\b(\w*?)([òóỏõọ])([ae])\b|\b(\w*?)([ùúủũụ])(y)\b", re.IGNORECASE)
@@ -144,7 +144,7 @@ EDITS = {"lead": changed_lead, "added": added_paragraph, "removed": removed_para
 def positives(rng: random.Random, pages: list[Page]) -> list[Pair]:
     out = []
     for page in pages:
-        paras = _paragraphs(page.body) + [" - ".join(page.authors) or "PV"]
+        paras = [*_paragraphs(page.body), " - ".join(page.authors) or "PV"]
         original = "\n\n".join(paras)
         for kind, edit in EDITS.items():
             out.append(Pair(kind, True, original, "\n\n".join(edit(rng, page, paras)), f"{page.source}: {kind}"))
@@ -517,7 +517,7 @@ def negatives(rng: random.Random, pages: list[Page]) -> list[Pair]:
         d2 = d1 + timedelta(days=7)
         out.append(Pair("prices", False, fuel_prices(rng, d1, i + 5), fuel_prices(rng, d2, i + 6),
                         f"fuel {_dm(d1)} vs {_dm(d2)}"))
-    for i in range(14):
+    for _ in range(14):
         d1, d2 = days(2)
         out.append(Pair("prices", False, gold_table(rng, d1), gold_table(rng, d2),
                         f"gold table {_dm(d1)} vs {_dm(d2)}"))

@@ -275,10 +275,10 @@ def run(urls: dict[int, str], batch_size: int, repeats: int, naive_max_pairs: in
     results = []
     for size in sizes:
         history = history_signatures(urls[size])
-        methods = {"datasketch": lambda: measure_datasketch(history, batch)}
+        methods = {"datasketch": lambda history=history: measure_datasketch(history, batch)}
         naive_skipped = len(history) * len(batch) > naive_max_pairs
         if not naive_skipped:
-            methods["naive"] = lambda: measure_naive(history, batch)
+            methods["naive"] = lambda history=history: measure_naive(history, batch)
         runs = {"postgres": postgres[size], **{name: [] for name in methods}}
         names = list(methods)
         for r in range(repeats):

@@ -104,7 +104,7 @@ def _call(fn, page: Page) -> dict:
     """One extraction; a crash is scored as an empty result, so one bad page cannot stop the run."""
     try:
         return fn(page)
-    except Exception as exc:  # noqa: BLE001 - any extractor's failure on any page is data here
+    except Exception as exc:  # any extractor's failure on any page is data here
         return {"error": type(exc).__name__}
 
 

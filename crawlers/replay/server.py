@@ -40,10 +40,8 @@ class Replay:
         self.sites = {}
         for name in source_names():
             # A synthetic site where the source has one; otherwise its recorded pages, as its profile finds them.
-            if (SOURCES_DIR / name / "replay" / "site.yaml").is_file():
-                site = Site(name, anchor)
-            else:
-                site = RecordedSite(name)
+            synthetic = (SOURCES_DIR / name / "replay" / "site.yaml").is_file()
+            site = Site(name, anchor) if synthetic else RecordedSite(name)
             for host in site.hosts:
                 self.sites[host] = site
 

@@ -9,7 +9,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from string import Template
 
@@ -73,12 +73,12 @@ def fmt_time(pattern: str, when: datetime) -> str:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def corpus() -> dict:
     return json.loads(CORPUS_PATH.read_text(encoding="utf-8"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def sentences() -> list[str]:
     """The replay's unit of body text: the corpus paragraphs and every labelled page's body, cut into
     sentences (fragments under 6 words dropped). A larger pool keeps chance overlaps between synthetic
@@ -223,7 +223,7 @@ class Site:
         return self.templates["article"].substitute(values)
 
     def _article_headers(self, published: datetime, body: bytes) -> dict:
-        return {"Last-Modified": format_datetime(published.astimezone(timezone.utc), usegmt=True),
+        return {"Last-Modified": format_datetime(published.astimezone(UTC), usegmt=True),
                 "ETag": f'"{zlib.crc32(body):08x}"'}
 
     def article_reply(self, path: str) -> Reply | None:

@@ -1,7 +1,7 @@
 """The generic `site` spider: discovery from a profile's `discovery:` section, then every article landed raw."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import scrapy
 from scrapy.exceptions import (
@@ -232,7 +232,7 @@ class SiteSpider(scrapy.Spider):
             status=response.status,
             headers=header_subset(response.headers),
             body=response.body,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             discovered_via=meta["via"],
             discovered_at=meta.get("discovered_at"),
         )
@@ -252,5 +252,5 @@ class SiteSpider(scrapy.Spider):
             url=(redirects or [failure.request.url])[0],
             reason=reason,
             detail=f"{type(failure.value).__name__}: {failure.value or FAILURE_DETAILS.get(reason, '')}",
-            failed_at=datetime.now(timezone.utc),
+            failed_at=datetime.now(UTC),
         )

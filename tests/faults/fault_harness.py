@@ -74,7 +74,7 @@ def run_pass(db: str, server: FaultServer, run_id: str, window=WINDOW, *, crawl:
     for name, step in steps if crawl else steps[1:]:
         try:
             out.results[name] = step()
-        except (CrawlFailed, stages.RunCheckFailed, Exception) as exc:  # noqa: BLE001 - recorded, then judged
+        except (CrawlFailed, stages.RunCheckFailed, Exception) as exc:  # recorded, then judged
             out.errors[name] = f"{type(exc).__name__}: {exc}"
             if not keep_going:
                 break
@@ -88,7 +88,7 @@ def reprocess(db: str, run_id: str) -> Pass:
                        ("check", lambda: stages.check_run(db, run_id))):
         try:
             out.results[name] = step()
-        except Exception as exc:  # noqa: BLE001 - recorded, then judged
+        except Exception as exc:  # recorded, then judged
             out.errors[name] = f"{type(exc).__name__}: {exc}"
             break
     return out

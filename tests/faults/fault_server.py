@@ -170,7 +170,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
+    def log_message(self, format: str, *args) -> None:  # the stdlib's signature
         pass
 
 
@@ -195,7 +195,7 @@ class FaultServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return "http://%s:%s" % self.server_address
+        return "http://{}:{}".format(*self.server_address)
 
     def fault_for(self, path: str) -> Fault | None:
         with self._lock:

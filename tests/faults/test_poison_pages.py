@@ -3,6 +3,7 @@
 Each must end as a reject with its reason and page id (or be stored after all), while the run goes on."""
 from __future__ import annotations
 
+import itertools
 import re
 
 from fault_harness import WINDOW, judge, run_pass, window_articles
@@ -141,7 +142,7 @@ def test_redirect_loop(fresh_db, fault_server, ledger):
 def test_too_many_redirects(fresh_db, fault_server, ledger):
     url = window_articles(fault_server)[4]
     hops = [fault_server.path(url)] + [f"/chuyen-tiep-{n}-post{8100000 + n}.html" for n in range(25)]
-    for here, there in zip(hops, hops[1:]):
+    for here, there in itertools.pairwise(hops):
         fault_server.faults[here] = Redirect(there)
     judge(fresh_db, fault_server, ledger, fault="a chain of 25 redirects", expected="fetch failure too_many_redirects",
           url=url, reason="too_many_redirects")

@@ -157,7 +157,7 @@ def test_database_stopped_mid_load(fresh_db, fault_server, ledger):
     def load():
         try:
             stages.load_run(fresh_db, run_id, *WINDOW)
-        except BaseException as exc:  # noqa: BLE001 - judged below
+        except BaseException as exc:  # judged below
             failure.append(exc)
 
     thread = threading.Thread(target=load)
@@ -224,7 +224,7 @@ def test_two_loads_at_once_share_articles(fresh_db, fault_server, ledger):
     def load(run_id):
         try:
             stages.load_run(fresh_db, run_id, *WINDOW)
-        except Exception as exc:  # noqa: BLE001 - judged below
+        except Exception as exc:  # judged below
             errors.append(f"{run_id}: {exc}")
 
     threads = []

@@ -101,7 +101,8 @@ def test_vnexpress_lands_the_recorded_article(fresh_db, replay_url):
     got = pages(fresh_db, "vnexpress")
     recorded = got.get("https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html")
     assert recorded, f"recorded article not landed; got {sorted(got)}"
-    expected = (REPO / "sources/vnexpress/pages/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html").read_bytes()
+    expected = (REPO / "sources/vnexpress/pages"
+                / "cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html").read_bytes()
     assert hashlib.sha256(body(recorded)).digest() == hashlib.sha256(expected).digest()
     assert recorded["discovered_via"] in ("listing", "archive")
     assert recorded["discovered_at"] == datetime(2026, 3, 7, 0, 5, tzinfo=VN)
@@ -124,7 +125,8 @@ def test_tuoitre_shards_and_listing(fresh_db, replay_url):
     assert crawl(fresh_db, replay_url, "tuoitre", start, end) == 0
     got = pages(fresh_db, "tuoitre")
     recorded = got["https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm"]
-    expected = (REPO / "sources/tuoitre/pages/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.html").read_bytes()
+    expected = (REPO / "sources/tuoitre/pages"
+                / "chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.html").read_bytes()
     assert body(recorded) == expected
     # 6 synthetic articles + the recorded one + 2 more real-listing stories of 07:47 and 07:56, + 2 listing
     # stories whose id (the creation time) falls in the profile's 60-minute lead before the window.

@@ -31,8 +31,8 @@ def article(url: str, body: str, published: str = "2026-03-07T08:05:00+07:00", t
 def reprint_of(body: str) -> str:
     """A syndicated copy: new lead paragraph, the last paragraph cut, another byline, boilerplate left in."""
     paragraphs = body.split("\n\n")
-    return "\n\n".join(["(Theo TTXVN) Bản tin được đăng lại với phần mở đầu viết mới cho bạn đọc."]
-                       + paragraphs[1:-1] + ["Nguyễn Văn An", "Bình luận", "ZALO"])
+    return "\n\n".join(["(Theo TTXVN) Bản tin được đăng lại với phần mở đầu viết mới cho bạn đọc.",
+                        *paragraphs[1:-1], "Nguyễn Văn An", "Bình luận", "ZALO"])
 
 
 def stage(url: str, run_id: str, rows: list[tuple[str, dict]]) -> None:
@@ -159,9 +159,9 @@ def test_a_long_text_one_outlet_serves_under_many_urls_is_a_template_not_a_story
     template = " ".join([OTHER["body"]] * 2)
     pages = [("dantri", article(f"https://dantri.com.vn/trang-2026030709000000{n}.htm", template))
              for n in range(TEMPLATE_COPIES)]
-    stage_and_load(fresh_db, "r1", pages
-                   + [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
-                      ("vnexpress", article("https://vnexpress.net/dang-lai-1000002.html", VNE["body"]))])
+    stage_and_load(fresh_db, "r1", [
+        *pages, ("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+        ("vnexpress", article("https://vnexpress.net/dang-lai-1000002.html", VNE["body"]))])
     assert query(fresh_db, "SELECT first_publisher, member_count FROM api.stories ORDER BY 1, 2") == (
         [("dantri", 1)] * TEMPLATE_COPIES + [("vnexpress", 2)])
     assert query(fresh_db, "SELECT count(*) FROM core.article_signatures") == [(2,)]
@@ -202,7 +202,7 @@ def test_concurrent_loads_do_not_split_a_story_or_duplicate_an_article(fresh_db,
     def load(run_id):
         try:
             stages.load_run(fresh_db, run_id, *WINDOW)
-        except Exception as exc:  # noqa: BLE001 - surfaced below with the run id
+        except Exception as exc:  # surfaced below with the run id
             errors.append((run_id, exc))
 
     threads = [threading.Thread(target=load, args=(run_id,)) for run_id in ("scheduled", "backfill")]
@@ -315,9 +315,8 @@ def test_signatures_written_before_their_articles_are_checked_at_commit(fresh_db
                               LEFT JOIN core.articles AS a USING (article_id)""") == [(2, 2)]
     # A signature whose article never arrives still fails: the reference is deferred, not dropped.
     conn = psycopg2.connect(fresh_db)
-    with pytest.raises(psycopg2.errors.ForeignKeyViolation):
-        with conn, conn.cursor() as cur:
-            cur.execute("""INSERT INTO core.article_signatures
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation), conn, conn.cursor() as cur:
+        cur.execute("""INSERT INTO core.article_signatures
                            SELECT 1000000000, minhash, dated FROM core.article_signatures LIMIT 1""")
     conn.close()
 

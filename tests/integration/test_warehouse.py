@@ -128,7 +128,8 @@ def test_load_is_idempotent_and_keeps_history(fresh_db):
     # The publisher edits the VnExpress story: one update, the prior text kept in history.
     source, page_url = "vnexpress", PAGES["vnexpress"]
     edited = _page_path(source).read_bytes().replace(
-        '<p class="Normal">Iraq'.encode(), '<p class="Normal">Cập nhật lúc 10h: giá dầu vẫn tăng.</p><p class="Normal">Iraq'.encode(), 1)
+        b'<p class="Normal">Iraq',
+        '<p class="Normal">Cập nhật lúc 10h: giá dầu vẫn tăng.</p><p class="Normal">Iraq'.encode(), 1)
     land(fresh_db, "run_c", [(source, page_url, 200, edited)])
     third = run_all(fresh_db, "run_c")
     assert third["vnexpress"]["updated"] == 1
@@ -167,8 +168,7 @@ def test_check_fails_a_run_that_fetched_but_stored_nothing(fresh_db):
 
 
 def test_views_answer_downstream_questions(fresh_db):
-    land(fresh_db, "run_v", good_pages() + [
-        ("vnexpress", "https://vnexpress.net/loi-1000004.html", 503, b"busy")])
+    land(fresh_db, "run_v", [*good_pages(), ("vnexpress", "https://vnexpress.net/loi-1000004.html", 503, b"busy")])
     run_all(fresh_db, "run_v")
     days = query(fresh_db, "SELECT source, day, articles FROM api.daily_source_counts ORDER BY source")
     assert [(s, n) for s, _, n in days] == [("tuoitre", 1), ("vnexpress", 1)]
@@ -179,7 +179,7 @@ def test_views_answer_downstream_questions(fresh_db):
 
 
 def test_purge_respects_retention(fresh_db):
-    land(fresh_db, "run_p", good_pages() + [("tuoitre", "https://tuoitre.vn/a-20260307000000001.htm", 404, b"")])
+    land(fresh_db, "run_p", [*good_pages(), ("tuoitre", "https://tuoitre.vn/a-20260307000000001.htm", 404, b"")])
     run_all(fresh_db, "run_p")
     counts = "SELECT (SELECT count(*) FROM raw.pages), (SELECT count(*) FROM staging.articles), " \
              "(SELECT count(*) FROM core.rejects), (SELECT count(*) FROM api.articles)"

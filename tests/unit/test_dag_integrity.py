@@ -2,6 +2,7 @@
 real data intervals and a runbook."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -84,5 +85,5 @@ def test_one_crawl_per_source_in_its_own_pool(dagbag):
 def test_stage_order(dagbag):
     dag = dagbag.dags["news_ingest"]
     chain = ["clean", "dedupe", "load", "check", "purge_raw"]
-    for up, down in zip(chain, chain[1:]):
+    for up, down in itertools.pairwise(chain):
         assert down in dag.get_task(up).downstream_task_ids, f"{up} must run before {down}"

@@ -1,5 +1,5 @@
 """sources.dates: every date shape on the saved pages (vn-news-sites §5.4)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -13,7 +13,7 @@ VN = timezone(timedelta(hours=7))
     ("2026-03-07T08:52:11.000 +07:00", datetime(2026, 3, 7, 8, 52, 11, tzinfo=VN)),  # vietnamnet: space
     ("2026-03-07T00:05:00+0700", datetime(2026, 3, 7, 0, 5, tzinfo=VN)),            # nhandan: no colon
     ("2026-03-07 08:07", datetime(2026, 3, 7, 8, 7, tzinfo=VN)),                    # dantri: offsetless = +07
-    ("2026-03-07T01:00:00Z", datetime(2026, 3, 7, 1, 0, tzinfo=timezone.utc)),
+    ("2026-03-07T01:00:00Z", datetime(2026, 3, 7, 1, 0, tzinfo=UTC)),
     ("Thứ bảy, 7/3/2026, 00:05 (GMT+7)", datetime(2026, 3, 7, 0, 5, tzinfo=VN)),   # vnexpress, no padding
     ("07/03/2026 08:01 GMT+7", datetime(2026, 3, 7, 8, 1, tzinfo=VN)),             # tuoitre: DMY, not 3 July
     ("Thứ bảy, 07/03/2026 - 08:07", datetime(2026, 3, 7, 8, 7, tzinfo=VN)),        # dantri

@@ -1,7 +1,7 @@
 """Discovery on recorded bytes: the real VnExpress/Tuổi Trẻ listings, feeds, sitemaps and archive templates."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,10 +32,10 @@ def test_vnexpress_real_listing():
     assert all(c.discovered_at for c in page.items[6:])
     seventh = page.items[6]
     assert seventh.url == "https://vnexpress.net/thai-nguyen-dan-dau-ca-nuoc-ve-thu-hut-fdi-dau-nam-2026-5047492.html"
-    assert seventh.discovered_at == datetime.fromtimestamp(1772789449, tz=timezone.utc)
+    assert seventh.discovered_at == datetime.fromtimestamp(1772789449, tz=UTC)
     assert seventh.discovered_at.astimezone(VN) == vn(2026, 3, 6, 16, 30, 49)
     assert page.items[-1].url.endswith("-5046102.html")
-    assert page.items[-1].discovered_at == datetime.fromtimestamp(1772575200, tz=timezone.utc)
+    assert page.items[-1].discovered_at == datetime.fromtimestamp(1772575200, tz=UTC)
     assert page.next_url == "https://vnexpress.net/kinh-doanh-p2"
 
 
@@ -94,7 +94,7 @@ def test_rss_without_cdata():
     items = disc.parse_feed((FIXTURES / "rss_plain.xml").read_bytes(), "https://www.bienphong.com.vn/rss/kinh-te.rss")
     assert len(items) == 2
     assert items[0].url.endswith("-post462001.html")
-    assert items[0].discovered_at == datetime(2023, 9, 24, 5, 2, tzinfo=timezone.utc)  # "GMT" is UTC
+    assert items[0].discovered_at == datetime(2023, 9, 24, 5, 2, tzinfo=UTC)  # "GMT" is UTC
     assert items[1].discovered_at == vn(2023, 9, 23, 21, 15)
 
 
@@ -154,8 +154,8 @@ def test_bienphong_monthly_sitemaps_across_year_end():
 
 def test_window_bounds_are_local_days():
     # 18:00Z on 03-06 is already 01:00 on 03-07 in Vietnam: only the 03-07 day listing is needed.
-    urls = disc.expand_archive(archive_spec("vnexpress"), datetime(2026, 3, 6, 18, tzinfo=timezone.utc),
-                               datetime(2026, 3, 6, 19, tzinfo=timezone.utc))
+    urls = disc.expand_archive(archive_spec("vnexpress"), datetime(2026, 3, 6, 18, tzinfo=UTC),
+                               datetime(2026, 3, 6, 19, tzinfo=UTC))
     assert urls == ["https://vnexpress.net/category/day/cateid/1001005/fromdate/1772816400/todate/1772902800"]
 
 
@@ -179,7 +179,7 @@ def test_select_articles_window_pattern_and_dedup():
 
 
 @pytest.mark.parametrize("value, fmt, expected", [
-    ("1772789449", "epoch", datetime(2026, 3, 6, 9, 30, 49, tzinfo=timezone.utc)),
+    ("1772789449", "epoch", datetime(2026, 3, 6, 9, 30, 49, tzinfo=UTC)),
     ("2026-03-07T08:01:53+07:00", "iso", vn(2026, 3, 7, 8, 1, 53)),
     ("2026-03-07T08:52:11.000 +07:00", "iso", vn(2026, 3, 7, 8, 52, 11)),   # VietNamNet's space
     ("2026-03-07 08:07", "iso", vn(2026, 3, 7, 8, 7)),                       # offsetless means +07:00

@@ -47,7 +47,8 @@ def test_nld_real_listing_dated_by_id():
     assert first.discovered_at == vn(2026, 3, 7, 7, 13, 8)
     assert page.items[1].url.endswith("-196260307081326128.htm")
     assert page.items[1].discovered_at == vn(2026, 3, 7, 8, 13, 26)   # the page is not in time order
-    assert page.items[-1].url.endswith("/nguoi-dan-co-nhieu-nha-cho-thue-cach-tinh-va-nop-thue-the-nao-196260306082424098.htm")
+    assert page.items[-1].url.endswith(
+        "/nguoi-dan-co-nhieu-nha-cho-thue-cach-tinh-va-nop-thue-the-nao-196260306082424098.htm")
     assert page.items[-1].discovered_at == vn(2026, 3, 6, 8, 24, 24)
     assert all(c.discovered_at for c in page.items)
     assert max(c.discovered_at for c in page.items) == vn(2026, 3, 7, 8, 13, 26)
@@ -100,7 +101,7 @@ def test_cafef_real_listing_times_from_time_ago_title():
 
 
 def test_cafef_corrupt_data_time_is_not_used():
-    spec, page = listing("cafef", CAFEF_URL)
+    spec, _ = listing("cafef", CAFEF_URL)
     assert spec["time_attr"] == "title" and spec["time_selector"] == "span.time-ago"
     body = RECORDED["cafef"].read_text(encoding="utf-8")
     # The top boxes' p.time[data-time] disagree with their own text: "206/03/2026 - 00:05" shows 06/03/2026 - 00:05.
@@ -146,7 +147,8 @@ def test_baodautu_real_listing_undated_with_relative_next():
 
 def test_baodautu_relative_pagination_from_a_later_page():
     spec = load_profile("baodautu")["discovery"]["listings"][0]
-    page = disc.parse_listing(RECORDED["baodautu"].read_bytes(), "https://baodautu.vn/tai-chinh-chung-khoan-d6/p2", spec)
+    page = disc.parse_listing(RECORDED["baodautu"].read_bytes(), "https://baodautu.vn/tai-chinh-chung-khoan-d6/p2",
+                              spec)
     # The same bytes fetched as …/p2 resolve the relative "p2" against …/p2's directory.
     assert page.next_url == "https://baodautu.vn/tai-chinh-chung-khoan-d6/p2"
     body = RECORDED["baodautu"].read_text(encoding="utf-8")

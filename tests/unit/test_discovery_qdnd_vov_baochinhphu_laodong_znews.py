@@ -31,7 +31,8 @@ def article_re(source: str) -> re.Pattern:
 # --- baochinhphu: the real listing -----------------------------------------------------------------------
 
 def bcp_page() -> disc.ListingPage:
-    return disc.parse_listing(recorded("baochinhphu", "baochinhphu_list.html"), BCP_URL, listing_spec("baochinhphu", BCP_URL))
+    return disc.parse_listing(recorded("baochinhphu", "baochinhphu_list.html"), BCP_URL,
+                              listing_spec("baochinhphu", BCP_URL))
 
 
 def test_baochinhphu_listing_is_the_shared_fixture_byte_for_byte():
@@ -141,19 +142,22 @@ def test_challenge_pages_are_never_articles():
 # --- article URL patterns -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source, url, is_article", [
-    ("qdnd", "https://www.qdnd.vn/quoc-phong-an-ninh/tin-tuc/su-doan-312-khai-mac-hoi-thao-quan-su-nam-2026-874512", True),
+    ("qdnd", "https://www.qdnd.vn/quoc-phong-an-ninh/tin-tuc/su-doan-312-khai-mac-hoi-thao-quan-su-nam-2026-874512",
+     True),
     ("qdnd", "https://qdnd.vn/chinh-tri/hoi-nghi-quan-uy-trung-uong-873999", True),
     ("qdnd", "https://www.qdnd.vn/quoc-phong-an-ninh/tin-tuc/su-doan-312-874512.html", False),   # no extension
     ("qdnd", "https://www.qdnd.vn/quoc-phong-an-ninh", False),
     ("qdnd", "https://www.qdnd.vn/quoc-phong-an-ninh/tin-tuc/p/2", False),
-    ("vov", "https://vov.vn/xa-hoi/giao-duc/ha-noi-chot-phuong-an-tuyen-sinh-lop-10-nam-hoc-2026-2027-post1270456.vov", True),
+    ("vov", "https://vov.vn/xa-hoi/giao-duc/ha-noi-chot-phuong-an-tuyen-sinh-lop-10-nam-hoc-2026-2027-post1270456.vov",
+     True),
     ("vov", "https://vov.vn/xa-hoi/thoi-tiet-ha-noi-cuoi-tuan-post1270401.vov", True),
     ("vov", "https://vov.vn/video/toan-canh-le-ra-quan-huan-luyen-1270380.vov", False),
     ("vov", "https://vov.vn/xa-hoi", False),
     ("baochinhphu", "https://baochinhphu.vn/quy-dinh-tham-quyen-tuyen-dung-nha-giao-10226012111003401.htm", True),
     ("baochinhphu", "https://baochinhphu.vn/chinh-sach-va-cuoc-song/chinh-sach-moi.htm", False),
     ("baochinhphu", "https://baochinhphu.vn/timelinelist/1021119/2.htm", False),
-    ("laodong", "https://laodong.vn/xa-hoi/nhieu-doanh-nghiep-tang-luong-de-giu-chan-cong-nhan-sau-tet-1402731.ldo", True),
+    ("laodong", "https://laodong.vn/xa-hoi/nhieu-doanh-nghiep-tang-luong-de-giu-chan-cong-nhan-sau-tet-1402731.ldo",
+     True),
     ("laodong", "https://laodong.vn/tags/tang-luong-1452.ldo", True),      # a tag page has the same shape [R]
     ("laodong", "https://laodong.vn/xa-hoi?page=2", False),
     ("znews", "https://znews.vn/gia-xang-dau-dong-loat-tang-tu-15h-chieu-nay-post1634512.html", True),
@@ -184,7 +188,8 @@ def test_qdnd_listing():
                               listing_spec("qdnd"))
     # The thumbnail links the first story again: it is counted once.
     assert [c.url.rsplit("-", 1)[1] for c in page.items] == ["874512", "873960", "873421"]
-    assert [c.discovered_at for c in page.items] == [vn(2026, 3, 7, 8, 15), vn(2026, 3, 5, 16, 5), vn(2026, 3, 2, 7, 30)]
+    assert [c.discovered_at for c in page.items] == [vn(2026, 3, 7, 8, 15), vn(2026, 3, 5, 16, 5),
+                                                     vn(2026, 3, 2, 7, 30)]
     assert page.next_url == "https://www.qdnd.vn/quoc-phong-an-ninh/tin-tuc/p/2"
 
 

@@ -28,7 +28,8 @@ def test_empty_and_stub_pages_have_reasons(body, reason):
 
 
 ARTICLE_HEAD = ('<meta property="og:type" content="article"><script type="application/ld+json">'
-                '{"@type": "NewsArticle", "headline": "Bài thật", "datePublished": "2026-03-07T08:00:00+07:00"}</script>')
+                '{"@type": "NewsArticle", "headline": "Bài thật", "datePublished": "2026-03-07T08:00:00+07:00"}'
+                '</script>')
 
 
 @pytest.mark.parametrize("url, html, kind", [

@@ -127,7 +127,8 @@ def test_short_body_is_no_body():
     assert info.value.reason == "no_body"
 
 
-@pytest.mark.parametrize("junk", [b"<html" * 1000, b"<" + b"<div>" * 5000, b"\xff\xfe<\x00h\x00", b"{}", b"<p>" + b"a" * 50])
+@pytest.mark.parametrize("junk", [b"<html" * 1000, b"<" + b"<div>" * 5000, b"\xff\xfe<\x00h\x00", b"{}",
+                                  b"<p>" + b"a" * 50])
 def test_never_raises_anything_but_rejected(junk):
     try:
         extract_page(junk, "not a url")

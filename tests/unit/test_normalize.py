@@ -43,7 +43,7 @@ def test_decode_cp1258_fallback_is_nfc():
 
 
 def test_decode_fixes_mojibake():
-    assert decode_body("Biên phòng".encode("utf-8").decode("latin-1").encode("utf-8")) == "Biên phòng"
+    assert decode_body("Biên phòng".encode().decode("latin-1").encode("utf-8")) == "Biên phòng"
 
 
 def test_decode_rejects_binary_garbage():

@@ -76,7 +76,7 @@ def test_cleaning_functions_never_raise_and_return_nfc(text):
     assert nfc(tone_key(text)) and tone_key(tone_key(text)) == tone_key(text)
     assert to_nfc(text) == unicodedata.normalize("NFC", text)
     assert nfc(body_key(text))
-    dateline, rest = split_dateline(clean_text(text))
+    dateline, _ = split_dateline(clean_text(text))
     assert dateline is None or nfc(dateline)
     assert all(nfc(name) for name in parse_authors(text))
     credit = caption_credit(clean_text(text))
