@@ -109,7 +109,7 @@ def unescape_fixed(s: str, max_passes: int = 3) -> str:
 
 def _too_bad(text: str) -> bool:
     """Whether more than MAX_BAD_SHARE of `text` is replacement or control characters. Counts lazily and stops at
-    the limit: binary data would otherwise cost a match object per character (200 MB for 4 MiB)."""
+    the limit: binary data would otherwise cost a match object per character."""
     limit = int(len(text) * MAX_BAD_SHARE)
     return any(n > limit for n, _ in enumerate(_BAD.finditer(text), 1))
 
@@ -162,7 +162,7 @@ _OPEN_RIMES = frozenset({"oa", "oe", "uy"})
 
 
 # Vietnamese has about 7,000 distinct syllables, so a cache turns per-syllable NFD work into a lookup
-# (it made tone_key ~10x faster on a 1,500-syllable article); 64k entries bound it for mixed-language text.
+# (an order of magnitude faster on a long article); 64k entries bound it for mixed-language text.
 @functools.lru_cache(maxsize=65536)
 def _first_vowel_tone(word: str) -> str:
     if word.isascii():  # no tone mark to move

@@ -83,7 +83,8 @@ def section(scored: list[Scored]) -> str:
         "shared LSH band, estimated Jaccard ≥ threshold.",
         "",
         f"Defaults (`transforms/minhash.py`): `SHINGLE={minhash.SHINGLE}` syllables, `NUM_PERM={minhash.NUM_PERM}`, "
-        f"`BANDS×ROWS={minhash.layout_name()}`, `THRESHOLD={t}`, `MIN_SYLLABLES={minhash.MIN_SYLLABLES}`.",
+        f"`BANDS×ROWS={minhash.layout()[0]}×{minhash.layout()[1]}`, `THRESHOLD={t}`, "
+        f"`MIN_SYLLABLES={minhash.MIN_SYLLABLES}`.",
         "",
         "| metric | target | measured | |",
         "|---|---|---|---|",

@@ -316,7 +316,7 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         "every history holds the same stories to match (the larger ones also hold that day's reprints published "
         "the day after), and its originals are dated as the two weeks that follow that history, so every history "
         f"meets it with the same density of articles around its dates. Story window: {matching.window_days()} days "
-        "(`transforms/stories.py`); datasketch and naive compare against the whole history. "
+        "(`transforms/matching.py`); datasketch and naive compare against the whole history. "
         "Each history size is its own database, built from empty. "
         f"Medians of {repeats} repeats. The Postgres path is measured on every history size in each repeat, sizes "
         "rotated, so the sizes it compares share the same minutes of this noisy machine; it rolls each repeat back "

@@ -4,9 +4,10 @@ from pathlib import Path
 import pytest
 
 from bench.extraction import metrics
-from bench.extraction.extractors import SOURCES, load_pages
+from bench.extraction.extractors import load_pages
 from bench.extraction.harness import run
 from bench.extraction.report import END, START, markdown, write_docs
+from sources import SOURCES_DIR
 
 
 def test_token_prf_is_a_multiset_overlap_of_casefolded_syllables():
@@ -48,7 +49,7 @@ def test_a_leak_is_chrome_in_the_body_that_the_label_lacks():
 
 
 def test_harness_runs_on_two_pages():
-    html = sorted((p for p in SOURCES.glob("*/pages/*.html") if p.with_suffix(".json").exists()),
+    html = sorted((p for p in SOURCES_DIR.glob("*/pages/*.html") if p.with_suffix(".json").exists()),
                   key=lambda p: p.stat().st_size)[:2]
     assert len(html) == 2, "fewer than two labelled HTML pages under sources/*/pages"
     result = run(load_pages(html), repeats=1)
