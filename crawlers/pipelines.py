@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 
 from crawlers.items import FetchFailure, RawPage
 from warehouse import settings
+from warehouse.sql import stage_sql
 
 log = logging.getLogger(__name__)
 
@@ -168,14 +169,7 @@ class LandingPipeline:
     async def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
         await self._write("the crawl's start", item=False, statement=lambda cur: cur.execute(
-            """
-            INSERT INTO raw.crawls (run_id, source, window_start, window_end, started_at)
-            VALUES (%s, %s, %s, %s, %s)
-            ON CONFLICT (run_id, source) DO UPDATE SET
-                window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
-                started_at = EXCLUDED.started_at, finished_at = NULL, finish_reason = NULL,
-                pages_received = NULL, pages_landed = NULL
-            """,
+            stage_sql("land_crawl_start"),
             (spider.run_id, spider.source, spider.window_start, spider.window_end, datetime.now(UTC)),
         ))
 
@@ -199,15 +193,7 @@ class LandingPipeline:
 
         if isinstance(item, RawPage):
             cur.execute(
-                """
-                INSERT INTO raw.pages (run_id, source, url, final_url, status, fetched_at, headers, body_gz,
-                                       body_bytes, discovered_via, discovered_at)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                ON CONFLICT (run_id, url) DO UPDATE SET
-                    final_url = EXCLUDED.final_url, status = EXCLUDED.status, fetched_at = EXCLUDED.fetched_at,
-                    headers = EXCLUDED.headers, body_gz = EXCLUDED.body_gz, body_bytes = EXCLUDED.body_bytes,
-                    discovered_via = EXCLUDED.discovered_via, discovered_at = EXCLUDED.discovered_at
-                """,
+                stage_sql("land_page"),
                 (spider.run_id, spider.source, item.url, item.final_url, item.status, item.fetched_at,
                  Json(item.headers), Binary(gzip.compress(item.body, mtime=0)), len(item.body),
                  item.discovered_via, item.discovered_at),
@@ -216,12 +202,7 @@ class LandingPipeline:
             cur.execute("DELETE FROM raw.fetch_failures WHERE run_id = %s AND url = %s", (spider.run_id, item.url))
         elif isinstance(item, FetchFailure):
             cur.execute(
-                """
-                INSERT INTO raw.fetch_failures (run_id, source, url, reason, detail, failed_at)
-                VALUES (%s, %s, %s, %s, %s, %s)
-                ON CONFLICT (run_id, url) DO UPDATE SET
-                    reason = EXCLUDED.reason, detail = EXCLUDED.detail, failed_at = EXCLUDED.failed_at
-                """,
+                stage_sql("land_fetch_failure"),
                 (spider.run_id, spider.source, item.url, item.reason, _CONTROL.sub("", item.detail[:2000]),
                  item.failed_at),
             )
@@ -235,8 +216,7 @@ class LandingPipeline:
         try:
             # A crawl that gave up still records how it ended, if the database is back by now.
             await self._write("the crawl's end", item=False, statement=lambda cur: cur.execute(
-                "UPDATE raw.crawls SET finished_at = %s, finish_reason = %s, stats = %s, pages_received = %s, "
-                "pages_landed = %s WHERE run_id = %s AND source = %s",
+                stage_sql("land_crawl_end"),
                 (datetime.now(UTC), reason, Json(stats, dumps=dumps), stats.get(RECEIVED, 0),
                  stats.get(LANDED, 0), spider.run_id, spider.source),
             ))

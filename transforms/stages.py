@@ -283,19 +283,9 @@ def check_run(db_url: str, run_id: str) -> dict:
     landed), a crawl that landed fewer pages than it fetched, and pages fetched with no article stored each
     fail the run; so does a reject share above BANTIN_MAX_REJECT_SHARE."""
     with transaction(db_url) as (_, cur):
-        cur.execute(
-            """SELECT source, pages_fetched, fetch_failures,
-                      articles_new + articles_updated + articles_duplicate, rejected, rejects_by_reason
-               FROM core.run_source_stats
-               WHERE run_id = %(run)s
-                 AND load_number = (SELECT max(load_number) FROM core.run_source_stats WHERE run_id = %(run)s)
-               ORDER BY source""",
-            {"run": run_id},
-        )
+        cur.execute(stage_sql("check_run_stats"), {"run": run_id})
         rows = cur.fetchall()
-        cur.execute("""SELECT source, finished_at IS NOT NULL, finish_reason, coalesce(pages_received, 0),
-                              coalesce(pages_landed, 0)
-                       FROM raw.crawls WHERE run_id = %s ORDER BY source""", (run_id,))
+        cur.execute(stage_sql("check_run_crawls"), {"run": run_id})
         crawls = cur.fetchall()
     limit = settings.get("BANTIN_MAX_REJECT_SHARE")
     problems = []
