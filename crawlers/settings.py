@@ -22,8 +22,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 # what a reader with a few tabs would cause.
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
-# DOWNLOAD_TIMEOUT is BANTIN_DOWNLOAD_TIMEOUT, set by the spider (SiteSpider.update_settings): the default 30 s
-# covers slow Vietnamese CDNs; tests and the replay lower it so the timeout route stays quick.
+# BANTIN_DOWNLOAD_TIMEOUT: the default 30 s covers slow Vietnamese CDNs; the offline demo and tests lower it so
+# the replay's timeout route stays quick. Read here because Scrapy reads its settings module once per crawl
+# process, which is when every crawler command (crawl, shell, fetch) should see it.
+DOWNLOAD_TIMEOUT = bantin_settings.get("BANTIN_DOWNLOAD_TIMEOUT")
 # Two retries absorb transient 5xx/timeouts without hammering a site that is really down.
 RETRY_ENABLED = True
 RETRY_TIMES = 2

@@ -36,7 +36,8 @@ def profile_for_url(url: str) -> dict | None:
 
 
 # One Airflow pool per site, of one slot: at most one crawl of a site at a time, across scheduled and backfill
-# runs (politeness). The DAG assigns it (dags/common) and the local stack creates it (bantin/stack.py).
+# runs (politeness). The DAG assigns it (dags/news_ingest.py) and the local stack creates it
+# (bantin/stack.py).
 CRAWL_POOL_SLOTS = 1
 
 

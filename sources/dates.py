@@ -1,6 +1,7 @@
 """The date shapes the sites print and Vietnam time, read by crawling (discovery) and transforms (extraction) alike."""
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -17,8 +18,9 @@ MAX_UTC_OFFSET = timedelta(hours=14)
 # The part of transforms.normalize.clean_text that changes how a date reads, kept here because sources/ sits
 # below transforms/ and must not import it: control characters dropped, NFC (an NFD `Thứ` or `lúc` would miss
 # the patterns), invisible characters dropped, no-break spaces (VietNamNet's raw U+00A0) and other whitespace
-# runs collapsed to one space. Entities and mojibake are not repaired: the extraction passes every value
-# through clean_text before it reaches a date field.
+# runs collapsed to one space, entities unescaped (`&nbsp;` between date and time). Mojibake is not repaired
+# (that needs ftfy's heuristics): the extraction passes every value through clean_text before it reaches a
+# date field, so only a caller outside it meets the difference.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
 _RUNS = re.compile(r"\s+")
@@ -62,7 +64,7 @@ _DATEPARSER_SETTINGS = {
 
 def _normalise(s: str) -> str:
     """`s` as clean_text leaves it for a date (see _CONTROL above)."""
-    s = _INVISIBLE.sub("", unicodedata.normalize("NFC", _CONTROL.sub("", s)))
+    s = _INVISIBLE.sub("", unicodedata.normalize("NFC", _CONTROL.sub("", html.unescape(s))))
     return _RUNS.sub(" ", s).strip()
 
 

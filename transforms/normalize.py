@@ -43,7 +43,7 @@ def _unstable() -> re.Pattern:
     NFC, second halves of canonical pairs and Hangul vowel/final jamo. Every other character is a stable
     starter, where NFC may be split (UAX #15). Astral characters (emoji, rare ideographs) are matched as one
     range rather than listed: sre compiles a BMP-only class to a lookup table, a listed mix to a range scan
-    some 40 times slower on a 500 KB page. Built once per process (~50 ms)."""
+    many times slower on a large page. Built once per process."""
     marks = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
     for cp in range(0x10000):
         c = chr(cp)
@@ -59,7 +59,7 @@ def _unstable() -> re.Pattern:
 def to_nfc(s: str) -> str:
     """unicodedata.normalize("NFC", s), applied only to the lines that hold a character NFC may change: a
     newline is a stable starter, so NFC never spans one, and a 500 KB page that is NFC but for a few NFD words
-    (Tuổi Trẻ's <title>) costs one regex scan instead of a full normalisation (~10 ms)."""
+    (Tuổi Trẻ's <title>) costs one regex scan instead of a full normalisation."""
     parts, done = [], 0
     for mark in _unstable().finditer(s):
         if mark.start() < done:  # on a line already normalised

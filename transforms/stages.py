@@ -16,9 +16,6 @@ from warehouse.sql import stage_sql
 
 log = logging.getLogger(__name__)
 
-# BANTIN_MAX_REJECT_SHARE (default half): a run rejecting more than this share of its attempts is failing, not
-# unlucky. A normal hour loses a few dead links, while a site redesign or a block pushes extraction or fetch
-# failures toward 100%; half sits far from both.
 # Per-source shares are only judged from this many attempts on: with fewer, one dead link is already 10%+.
 MIN_ATTEMPTS_PER_SOURCE = 20
 # Rows per INSERT batch while cleaning: bounds memory to a few MB of extracted text per round trip.
@@ -229,9 +226,9 @@ def _flush_rejects(cur, run_id: str, rejects: list, execute_values) -> int:
     return n
 
 
-# What the load statements are: sql/stages/ (dedupe, load_*, run_source_stats), loaded by name.
+# The load's statements in sql/stages/, in the order they must run: a replaced version is copied to history
+# (load_versions) before the row takes the new content (load_updates).
 LOAD_STATEMENTS = ("load_new", "load_versions", "load_updates", "load_duplicates")
-
 
 
 def dedupe_run(db_url: str, run_id: str) -> dict:
@@ -249,7 +246,7 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
     """Upsert the run's decided articles into core and record this load's per-source stats, in one transaction.
     The stats are a new entry, of kind `run` (the run's first load), `rerun` (a later one by the DAG) or
     `reprocess`."""
-    # Imported here: transforms.stories loads numpy and datasketch, which every other step can do without.
+    # Imported here: transforms.stories loads numpy and datasketch, which dedupe, check and purge do without.
     from transforms.stories import assign_stories, lock_stories
 
     with transaction(db_url) as (_, cur):
@@ -287,6 +284,9 @@ def check_run(db_url: str, run_id: str) -> dict:
         rows = cur.fetchall()
         cur.execute(stage_sql("check_run_crawls"), {"run": run_id})
         crawls = cur.fetchall()
+    # BANTIN_MAX_REJECT_SHARE (default half): a run rejecting more than this share of its attempts is failing,
+    # not unlucky. A normal hour loses a few dead links, while a site redesign or a block pushes extraction or
+    # fetch failures toward 100%; half sits far from both.
     limit = settings.get("BANTIN_MAX_REJECT_SHARE")
     problems = []
     if not crawls:

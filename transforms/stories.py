@@ -96,7 +96,7 @@ def _members(rows) -> list[Member]:
 
 def _int_array(values: list[int]) -> str:
     """An integer[] parameter as one array literal. psycopg2 sends a list as ARRAY[v1, v2, ...], an expression
-    the server parses element by element, ten times slower for a round's keys than one literal."""
+    the server parses element by element, much slower for a round's keys than one literal."""
     return "{" + ",".join(map(str, values)) + "}"
 
 
@@ -168,8 +168,9 @@ def _rekey_updated(cur, run_id: str) -> int:
     with cur.connection.cursor(name="story_updates") as updates:
         updates.execute(_UPDATED_SQL, (run_id,))
         while rows := updates.fetchmany(CHUNK):
-            old = [(bucket(dated), key, aid) for aid, _, _, _, _, raw, dated in rows if raw is not None
-                   for key in minhash.bands(minhash.from_bytes(raw))]
+            days = window_days()
+            old = [(b, key, aid) for aid, _, _, _, _, raw, dated in rows if raw is not None
+                   for b in (bucket(dated, days),) for key in minhash.bands(minhash.from_bytes(raw))]
             cur.execute("""DELETE FROM core.article_bands AS b
                            USING unnest(%s::integer[], %s::integer[], %s::integer[]) AS o (b, k, a)
                            WHERE b.bucket = o.b AND b.band_key = o.k AND b.article_id = o.a""",
@@ -185,7 +186,7 @@ def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
     rounds are already indexed, so a round finds them like any other history."""
     # One probe per bucket the round's members fall in (a scheduled run's round: one or two), over that bucket
     # and its neighbours. The keys are sorted, so the probes walk the index in order, and not kept, as the
-    # round's largest transient (~290,000 keys). A history article found by two probes is one candidate.
+    # round's largest transient. A history article found by two probes is one candidate.
     groups: dict[int, set[int]] = defaultdict(set)
     for m in batch:
         groups[m.bucket].update(m.keys)

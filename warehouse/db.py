@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 
 def project_home() -> Path:
-    """The checkout root: `.data/` and `sql/` hang off it. BANTIN_HOME overrides it."""
+    """Where `.data/` lives: the checkout root unless BANTIN_HOME says otherwise (`sql/` is always found beside
+    the code)."""
     if home := settings.get("BANTIN_HOME"):
         return Path(home).resolve()
     return Path(__file__).resolve().parent.parent
@@ -66,13 +67,7 @@ def _searchable_parents(path: Path) -> None:
             parent.chmod(mode | stat.S_IXGRP | stat.S_IXOTH)
 
 
-# The embedded server's shared_buffers (a server named by BANTIN_DATABASE_URL is its operator's to tune). Each
-# load probes and inserts story band keys at random places of core.article_bands' index: 20 bytes a key, 32
-# keys an article, so about 700 MB at a million articles (bench/dedup/scale.py). PostgreSQL's 128 MB default
-# would serve most of those pages through a system call to the OS cache, and a load would slow down as the
-# archive grows. 2 GB holds that index with room for the tables' hot pages; the usual advice is a quarter of
-# RAM, and the reference machine has 24 GB. The memory is only touched as pages are used. The default of
-# BANTIN_PG_SHARED_BUFFERS (warehouse/settings.py).
+# Whether this process has already checked the embedded server's shared_buffers (see _tune).
 _tuned = False
 
 

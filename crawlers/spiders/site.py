@@ -80,12 +80,6 @@ class SiteSpider(scrapy.Spider):
 
     name = "site"
 
-    @classmethod
-    def update_settings(cls, scrapy_settings):
-        super().update_settings(scrapy_settings)
-        # Read when the crawler is made, not when crawlers/settings.py is imported (warehouse/settings.py).
-        scrapy_settings.set("DOWNLOAD_TIMEOUT", settings.get("BANTIN_DOWNLOAD_TIMEOUT"), priority="spider")
-
     def __init__(self, source=None, run_id=None, start=None, end=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not source or not run_id:

@@ -67,8 +67,8 @@ def _rebuild_bands(conn) -> None:
     # The live code of this revision read both settings from the environment when the rebuild ran
     # (minhash.BANDS/ROWS, stories.WINDOW_DAYS), so an operator's override applied to the index this revision
     # built; the same variables are read here. An index built otherwise would only be rebuilt by the next load.
-    bands, rows = _layout(os.environ.get("BANTIN_STORY_BANDS", DEFAULT_LAYOUT))
-    window = _window_days(os.environ.get("BANTIN_STORY_WINDOW_DAYS", str(DEFAULT_WINDOW_DAYS)))
+    bands, rows = _layout(os.environ.get("BANTIN_STORY_BANDS") or DEFAULT_LAYOUT)
+    window = _window_days(os.environ.get("BANTIN_STORY_WINDOW_DAYS") or str(DEFAULT_WINDOW_DAYS))
     # The layout note the loads compare (stories._layout_note): a different one makes the next load rebuild.
     note = f"LSH bands x rows: {bands}x{rows}; story window: {window} days"
     with conn.cursor() as cur, conn.cursor(name="rebuild_bands") as signatures:
