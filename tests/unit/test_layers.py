@@ -75,6 +75,10 @@ def test_every_import_points_down():
         for target in targets:
             if target.split(".")[0] not in ALLOWED[layer]:
                 wrong.append(f"{module} imports {target}")
+    # Nor may the code lean on the benchmarks or the tests, which stand outside the layers, above them.
+    for module, path in _project_modules().items():
+        wrong += [f"{module} imports {name}" for name in _imports(path)
+                  if name.split(".")[0] in {"bench", "tests", "helpers", "conftest"}]
     assert not wrong, "imports against the layers of docs/architecture.md:\n" + "\n".join(sorted(wrong))
 
 
