@@ -143,3 +143,36 @@ def test_server_truncates_and_answers_over_http():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_server_queues_a_crawlers_burst_of_connections():
+    # A benchmark server must never be the bottleneck: 16 requests per domain arrive at once, and a listen
+    # backlog of 5 (socketserver's default) dropped the rest, each retried by the client a second later.
+    import socket
+
+    server = make_server("127.0.0.1", 0)  # bound, not yet accepting: every connect waits in the backlog
+    clients = []
+    try:
+        for _ in range(64):
+            client = socket.create_connection(server.server_address, timeout=0.5)
+            clients.append(client)
+    except OSError as exc:
+        pytest.fail(f"connection {len(clients) + 1} of a burst of 64 was not queued: {exc}")
+    finally:
+        for client in clients:
+            client.close()
+        server.server_close()
+
+
+def test_accepted_connections_send_without_delay():
+    # Headers and body go out in separate writes; with Nagle's algorithm the body waits for the client's ACK.
+    import socket
+
+    server = make_server("127.0.0.1", 0)
+    try:
+        with socket.create_connection(server.server_address, timeout=5):
+            accepted, _ = server.get_request()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        server.server_close()
