@@ -12,6 +12,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawlers.items import FetchFailure, RawPage
+from crawlers.stats import FAILED, LANDED, RECEIVED
 from warehouse import settings
 from warehouse.sql import stage_sql
 
@@ -22,11 +23,6 @@ KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "loca
 # jsonb cannot hold NUL, and no control character belongs in a header value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# Stats the pipeline keeps, read by `scrapy crawl`'s exit status (crawlers/commands/crawl.py) and recorded as
-# raw.crawls.pages_received/pages_landed for the run's check: every item handed to the pipeline, every one landed.
-RECEIVED, LANDED = "bantin/landing/received", "bantin/landing/landed"
-# Set when the pipeline gave up on the database: the crawl stops and `scrapy crawl` exits 1.
-FAILED = "bantin/landing/failed"
 # How long landing keeps retrying a database that went away before the crawl gives up
 # (BANTIN_LANDING_RETRY_SECONDS, default two minutes): a PostgreSQL restart takes seconds and a managed
 # database's failover one to two minutes; beyond that an operator is needed, and a crawl that keeps fetching

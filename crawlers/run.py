@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -10,12 +11,18 @@ from collections import deque
 from datetime import datetime
 from pathlib import Path
 
+from crawlers.stats import SUMMARY
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # A crawl of one source for one hour-window takes seconds; a multi-day backfill with AutoThrottle against a
 # slow site takes minutes. Two hours bounds a hung crawl well inside a daily schedule.
 DEFAULT_TIMEOUT_SECONDS = 2 * 60 * 60
 
 log = logging.getLogger(__name__)
+
+# Scrapy's LOG_FORMAT: `2026-03-07 11:00:00 [scrapy.core.engine] INFO: Spider opened`. A line without it (a
+# traceback's, a multi-line message's) continues the record before it, at the same level.
+_SCRAPY_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (DEBUG|INFO|WARNING|ERROR|CRITICAL): ")
 
 
 class CrawlFailed(RuntimeError):
@@ -54,11 +61,20 @@ def run_crawl(source: str, run_id: str, start: datetime | str, end: datetime | s
     watchdog = threading.Timer(timeout, kill)
     watchdog.start()
     tail: deque[str] = deque(maxlen=30)
+    level = logging.INFO
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
             line = line.rstrip("\n")
-            log.info("[scrapy %s] %s", source, line)
+            # Each line at Scrapy's own level, so the task log's ERROR filter finds what Scrapy logged as ERROR.
+            if m := _SCRAPY_LINE.match(line):
+                level = logging.getLevelName(m.group(1))
+                if line[m.end():].startswith(SUMMARY):
+                    # The crawl's own summary (its last line), as a record of this task, without Scrapy's prefix.
+                    log.info("%s", line[m.end():])
+                    tail.append(line)
+                    continue
+            log.log(level, "[scrapy %s] %s", source, line)
             tail.append(line)
         code = proc.wait()
     finally:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import unicodedata
 from datetime import datetime, timedelta
 
@@ -169,3 +170,25 @@ def test_failure_reasons():
     assert classify_failure(DownloadConnectionRefusedError("refused")) == "connection_error"
     # An IgnoreRequest for another reason (offsite, ...) is not a fetch failure of the site.
     assert classify_failure(IgnoreRequest("Filtered offsite request")) is None
+
+
+def test_the_crawl_log_keeps_scrapys_levels_and_ends_with_a_summary(fresh_db, replay_url, caplog):
+    # bienphong's replay answers one article with a 500 on every retry: Scrapy logs it at ERROR, and the UI's
+    # level filter must find it there, not at INFO.
+    start, end = datetime(2026, 3, 7, 11, tzinfo=VN), datetime(2026, 3, 7, 12, tzinfo=VN)
+    with caplog.at_level(logging.DEBUG, logger="crawlers.run"):
+        crawl(fresh_db, replay_url, "bienphong", start, end)
+    records = [r for r in caplog.records if r.name == "crawlers.run"]
+    errors = [r.getMessage() for r in records if r.levelno == logging.ERROR]
+    assert any("Gave up retrying" in m for m in errors), f"no ERROR record for the 500; errors: {errors}"
+    assert not any("Gave up retrying" in r.getMessage() for r in records if r.levelno < logging.ERROR)
+    summary = records[-1].getMessage()
+    assert records[-1].levelno == logging.INFO, summary
+    landed = query(fresh_db, "SELECT pages_landed FROM raw.crawls WHERE run_id = %s AND source = 'bienphong'",
+                   (RUN_ID,))[0][0]
+    failures = dict(query(fresh_db, """SELECT reason, count(*) FROM raw.fetch_failures
+                                       WHERE run_id = %s AND source = 'bienphong' GROUP BY reason""", (RUN_ID,)))
+    assert summary.startswith("crawl summary bienphong: "), summary
+    assert f"landed {landed}" in summary and "discovered " in summary and "pages/s" in summary, summary
+    for reason, n in failures.items():
+        assert f"{reason}={n}" in summary, f"{reason}: {n} failures missing from {summary!r}"
