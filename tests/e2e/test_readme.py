@@ -4,9 +4,11 @@ In a home of its own (BANTIN_HOME: its own embedded PostgreSQL, warehouse and Ai
 neither reads nor changes the checkout's .data."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 from helpers import REPO, own_home_env, stop_own_server
@@ -42,6 +44,20 @@ def after_demo(tmp_path_factory):
     assert "rows added to api.articles" in demo.stdout, demo.stdout[-2000:]
     yield env
     stop_own_server(env)
+
+
+def test_the_demo_run_shows_its_real_duration(after_demo):
+    # `airflow dags test` records its run as started at the logical date (months back for the demo's anchor),
+    # and the UI's run-duration chart then read "271d 3h" for a run of a minute.
+    probe = ("import json; from warehouse import db; "
+             "c = db.connect(db.with_database(db.server_url(), db.AIRFLOW_DB)); cur = c.cursor(); "
+             "cur.execute(\"SELECT extract(epoch FROM end_date - start_date) FROM dag_run "
+             "WHERE dag_id = 'news_ingest'\"); print(json.dumps([float(r[0]) for r in cur.fetchall()]))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=after_demo, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    durations = json.loads(done.stdout)
+    assert durations and all(0 < d < 3600 for d in durations), f"the demo's run lasted {durations} s by its dates"
 
 
 def test_airflow_cli_block(after_demo):
