@@ -9,7 +9,7 @@ BANTIN := $(VENV)/bin/bantin
 # uv from PATH, else a private copy installed with pip into .data/tools (needs only Python 3.11+).
 UV ?= $(or $(shell command -v uv 2>/dev/null),.data/tools/bin/uv)
 
-.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input
+.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input bench-crawl
 
 .data/tools/bin/uv:
 	$(PYTHON) -m venv .data/tools
@@ -55,6 +55,11 @@ bench-dedup: $(VENV)/.synced
 ## huge titles) against the same run without them and the 300 MB limit; rewrites its docs/benchmarks.md section.
 bench-bad-input: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.bad_input --repeats $(or $(REPEATS),3) --write
+
+## make bench-crawl [REPEATS=5]: bantin's crawl stage (discover, fetch, land) against a bare Scrapy spider on the
+## same replay URLs and settings; rewrites its docs/benchmarks.md section.
+bench-crawl: $(VENV)/.synced
+	$(VENV)/bin/python -m bench.e2e.crawl_stage --repeats $(or $(REPEATS),5) --write
 
 ## make run [OFFLINE=1]: Airflow (api-server, scheduler, dag-processor, triggerer) on 127.0.0.1:8080 (login
 ## printed; BANTIN_BIND_HOST/BANTIN_AIRFLOW_PORT change it), DAGs unpaused, crawling the

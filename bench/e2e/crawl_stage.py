@@ -1,0 +1,148 @@
+"""bantin's crawl stage against the fetch limit, side by side on the same replay and URLs.
+
+Per source with a synthetic replay and no deliberately bad routes (vnexpress, tuoitre: bienphong's replay serves
+a slow article that bantin's crawl must wait out and bare Scrapy is never given), over a two-day backfill
+window:
+- bantin: `scrapy crawl site` (discovery, fetch, landing into PostgreSQL), its rate from its own summary line;
+- bare Scrapy: `bench/e2e/bare_spider.py` downloading exactly the article URLs bantin landed, nothing else.
+
+Both run with politeness off, as on the replay (no delay, no AutoThrottle), and 16 requests per site, so the
+landing pipeline, not the per-site limit, decides the pace; the replay runs in a process of its own. Repeats
+interleave the two; the table quotes medians. `python -m bench.e2e.crawl_stage [--repeats 5] [--write]`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+
+from bench.dedup.common import bench_database, machine, publish
+from sources.dates import VN_TZ
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SOURCES = ("vnexpress", "tuoitre")
+# The replay's default anchor and the two days before it: every synthetic article of its history.
+START, END = datetime(2026, 3, 5, 12, tzinfo=VN_TZ), datetime(2026, 3, 7, 12, tzinfo=VN_TZ)
+UNTHROTTLED = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "CONCURRENT_REQUESTS=16", "-s", "DOWNLOAD_DELAY=0",
+               "-s", "AUTOTHROTTLE_ENABLED=False"]
+RATE = re.compile(r"([\d.]+) pages/s over ([\d.]+) s")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _replay() -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "crawlers.replay", "--port", str(port)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the replay did not start")
+
+
+def _rate(cmd: list[str], env: dict, marker: str) -> tuple[float, float]:
+    """(pages/s inside the crawl, wall seconds of the whole process) from the crawl's own last rate line."""
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    wall = time.perf_counter() - t0
+    lines = [line for line in done.stderr.splitlines() if marker in line]
+    if done.returncode != 0 or not lines or float(RATE.search(lines[-1]).group(1)) == 0:
+        raise RuntimeError(f"{' '.join(cmd[:6])}... exited {done.returncode}:\n{done.stderr[-2000:]}")
+    return float(RATE.search(lines[-1]).group(1)), wall
+
+
+def _crawl(source: str, run_id: str) -> list[str]:
+    return [sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"source={source}", "-a", f"run_id={run_id}",
+            "-a", f"start={START.isoformat()}", "-a", f"end={END.isoformat()}", *UNTHROTTLED]
+
+
+def run(repeats: int, sources: tuple[str, ...] = SOURCES) -> dict:
+    import psycopg2
+
+    url = bench_database("bantin_bench_crawl")
+    replay, replay_url = _replay()
+    env = {**os.environ, "BANTIN_DATABASE_URL": url, "BANTIN_REPLAY_URL": replay_url}
+    results = {s: {"bantin": [], "bare": [], "pages": 0} for s in sources}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            lists = {}
+            for source in sources:  # an untimed first crawl: the URLs bare Scrapy is given, and a warm cache
+                run_id = f"bench__{source}_urls"
+                _rate(_crawl(source, run_id), env, "crawl summary")
+                conn = psycopg2.connect(url)
+                with conn, conn.cursor() as cur:
+                    cur.execute("SELECT url FROM raw.pages WHERE run_id = %s ORDER BY page_id", (run_id,))
+                    urls = [row[0] for row in cur.fetchall()]
+                conn.close()
+                lists[source] = os.path.join(tmp, f"{source}.txt")
+                with open(lists[source], "w", encoding="utf-8") as fh:
+                    fh.write("\n".join(urls))
+                results[source]["pages"] = len(urls)
+            for r in range(repeats):
+                for source in sources:
+                    runs = {"bantin": lambda s=source, r=r: _rate(_crawl(s, f"bench__{s}_{r}"), env, "crawl summary"),
+                            "bare": lambda s=source: _rate(
+                                [sys.executable, "-m", "scrapy", "runspider", "bench/e2e/bare_spider.py", "-a",
+                                 f"urls={lists[s]}", "-s", "ITEM_PIPELINES={}", *UNTHROTTLED], env, "bare fetch")}
+                    # Alternate who goes first, so neither always meets the other's warm or cold cache.
+                    for name in (("bantin", "bare") if r % 2 == 0 else ("bare", "bantin")):
+                        results[source][name].append(runs[name]())
+        conn = psycopg2.connect(url)
+        with conn.cursor() as cur:
+            results["machine"] = machine(cur)
+        conn.close()
+    finally:
+        replay.terminate()
+        replay.wait(timeout=10)
+    return results
+
+
+def markdown(results: dict, repeats: int) -> str:
+    lines = ["## Crawl stage: bantin's `scrapy crawl site` against bare Scrapy", "",
+             f"`python -m bench.e2e.crawl_stage --repeats {repeats} --write` on {results['machine']}. "
+             "Per source, the replay's two-day history (a backfill window): bantin discovers, fetches and lands "
+             "every page into PostgreSQL; bare Scrapy (`bench/e2e/bare_spider.py`) only downloads the article "
+             "URLs bantin landed, with the same settings (the project's, the replay rewrite included): no delay, "
+             "no AutoThrottle, 16 requests per site, the replay in a process of its own. Rates are the crawls' "
+             "own (pages fetched over the crawl's elapsed time, process start excluded); medians of the repeats, "
+             "interleaved.", "",
+             "| source | pages landed | bantin pages/s | bare Scrapy pages/s | bantin ÷ bare | target |",
+             "|---|---|---|---|---|---|"]
+    ratios = []
+    for source in [s for s in SOURCES if s in results]:
+        row = results[source]
+        bantin = statistics.median(rate for rate, _ in row["bantin"])
+        bare = statistics.median(rate for rate, _ in row["bare"])
+        ratios.append(bantin / bare)
+        lines.append(f"| {source} | {row['pages']} | {bantin:.0f} | {bare:.0f} | {bantin / bare:.2f}× | ≥ 0.9× |")
+    lines += ["", f"Median ratio over the sources: **{statistics.median(ratios):.2f}×**. bantin's rate counts "
+              "discovery's feed, listing and archive pages among its fetches, which bare Scrapy is not given."]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
+    args = parser.parse_args()
+    publish("crawl-stage", markdown(run(args.repeats), args.repeats), args.write)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
