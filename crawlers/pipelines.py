@@ -31,10 +31,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # a long outage one attempt every 10 s. The wait is shared: while the database is away one item tries it, the
 # others wait for that try, rather than a connection storm from every item in flight.
 FIRST_DELAY, MAX_DELAY = 0.5, 10.0
-# psycopg2 is synchronous: every connection attempt and write runs on the pipeline's own thread (see
-# LandingPipeline), bounded here, so a database that drops packets (a failover, a partition) costs seconds per
-# attempt, never the kernel's ~15-minute TCP timeout. A landing write takes milliseconds; a minute means it is
-# stuck.
+# psycopg2 is synchronous, so a connection attempt or a write holds the crawl's one thread: bounded here, so a
+# database that drops packets (a failover, a partition) costs seconds per attempt, never the kernel's ~15-minute
+# TCP timeout. A landing write takes milliseconds; a minute means it is stuck.
 CONNECTION_OPTIONS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
                       "keepalives_count": 3, "options": "-c statement_timeout=60000"}
 
@@ -91,18 +90,12 @@ class LandingPipeline:
     When the database goes away mid-crawl (a restart, a failover), writes wait and reconnect with bounded,
     shared backoff; the downloads go on meanwhile but for the attempts themselves (CONNECTION_OPTIONS bounds
     each). After retry_seconds() the crawl stops, `scrapy crawl` exits 1, and the run's check fails on the
-    pages received but not landed.
-
-    The database work (connecting, gzip, the upserts) runs on one thread of the pipeline's own, not on the
-    reactor's: psycopg2 blocks, and on the reactor every write stalled every download in flight. One thread,
-    so the connection is only ever used by it and writes stay in order; not the reactor's shared pool, whose
-    threads also resolve host names and would queue behind the writes."""
+    pages received but not landed."""
 
     def __init__(self, crawler, url: str):
         self.crawler = crawler
         self.url = url
         self.conn = None
-        self.pool = None  # the writing thread, started with the crawl
         self.gave_up: str | None = None
         self.next_try = 0.0  # time.monotonic() before which no write tries the database again
         self.delay = FIRST_DELAY  # the wait after the next failed try
@@ -113,42 +106,20 @@ class LandingPipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def _run(self, statement) -> None:
-        """On the writing thread: `statement(cursor)` on the crawl's connection, (re)connecting first. A lost
-        connection is closed here, on the only thread that uses it, before the error reaches `_write`."""
+    def _cursor(self):
         import psycopg2
 
-        try:
-            if self.conn is None or self.conn.closed:
-                self.conn = psycopg2.connect(self.url, **CONNECTION_OPTIONS)
-                self.conn.autocommit = True
-            with self.conn.cursor() as cur:
-                statement(cur)
-        except psycopg2.Error as exc:
-            if _connection_lost(exc, self.conn) and self.conn is not None:
-                self.conn.close()
-            raise
-
-    def _start_thread(self) -> None:
-        from twisted.internet import reactor
-        from twisted.python.threadpool import ThreadPool
-
-        self.pool = ThreadPool(minthreads=1, maxthreads=1, name="bantin-landing")
-        self.pool.start()
-        # Stopped with the crawl (spider_closed), or with the reactor if the crawl never gets that far.
-        reactor.addSystemEventTrigger("during", "shutdown", self._stop_thread)
-
-    def _stop_thread(self) -> None:
-        if self.pool is not None:
-            self.pool.stop()
-            self.pool = None
+        if self.conn is None or self.conn.closed:
+            self.conn = psycopg2.connect(self.url, **CONNECTION_OPTIONS)
+            self.conn.autocommit = True
+        return self.conn.cursor()
 
     async def _write(self, what: str, statement, *, item: bool = True) -> None:
         """Run `statement(cursor)`, reconnecting and retrying while the database is unreachable. Giving up
         stops the crawl; after that, items fail at once (`item`), while the crawl's own records still try."""
         import psycopg2
         from scrapy.utils.defer import maybe_deferred_to_future
-        from twisted.internet import reactor, threads
+        from twisted.internet import reactor
         from twisted.internet.task import deferLater
 
         deadline, last = time.monotonic() + retry_seconds(), "unreachable"
@@ -166,12 +137,15 @@ class LandingPipeline:
                 await maybe_deferred_to_future(deferLater(reactor, wait))
                 continue
             try:
-                await maybe_deferred_to_future(threads.deferToThreadPool(reactor, self.pool, self._run, statement))
+                with self._cursor() as cur:
+                    statement(cur)
                 self.delay = FIRST_DELAY
                 return
             except psycopg2.Error as exc:
                 if not _connection_lost(exc, self.conn):
                     raise
+                if self.conn is not None:
+                    self.conn.close()
                 last = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 self.next_try = time.monotonic() + self.delay
                 log.warning("landing %s: database unreachable (%s); retrying in %.1f s", what, last, self.delay)
@@ -190,7 +164,6 @@ class LandingPipeline:
 
     async def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
-        self._start_thread()
         await self._write("the crawl's start", item=False, statement=lambda cur: cur.execute(
             stage_sql("land_crawl_start"),
             (spider.run_id, spider.source, spider.window_start, spider.window_end, datetime.now(UTC)),
@@ -251,4 +224,3 @@ class LandingPipeline:
             if self.conn is not None:
                 self.conn.close()
                 self.conn = None
-            self._stop_thread()
