@@ -82,7 +82,7 @@ def signature_of_key(key: str) -> np.ndarray | None:
     m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
     batch = list(shingles)
     # datasketch hashes a batch as one (shingles x NUM_PERM) uint64 array, 1 KB a shingle, and copies it once:
-    # 340 MB for a 500,000-character body. Minimums fold chunk by chunk to the same signature in 4 MB steps.
+    # hundreds of MB for a body at the 500,000-character cap. Minimums fold chunk by chunk to the same signature.
     for i in range(0, len(batch), _SHINGLES_PER_UPDATE):
         m.update_batch(batch[i:i + _SHINGLES_PER_UPDATE])
     return m.hashvalues.astype(np.uint32)
