@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,26 +32,6 @@ START, END = datetime(2026, 3, 5, 12, tzinfo=VN_TZ), datetime(2026, 3, 7, 12, tz
 UNTHROTTLED = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "CONCURRENT_REQUESTS=16", "-s", "DOWNLOAD_DELAY=0",
                "-s", "AUTOTHROTTLE_ENABLED=False"]
 RATE = re.compile(r"([\d.]+) pages/s over ([\d.]+) s")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _replay() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "crawlers.replay", "--port", str(port)], cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the replay did not start")
 
 
 def _rate(cmd: list[str], env: dict, marker: str) -> tuple[float, float]:
@@ -74,41 +53,38 @@ def _crawl(source: str, run_id: str) -> list[str]:
 def run(repeats: int, sources: tuple[str, ...] = SOURCES) -> dict:
     import psycopg2
 
+    from bantin.stack import replay
+
     url = bench_database("bantin_bench_crawl")
-    replay, replay_url = _replay()
-    env = {**os.environ, "BANTIN_DATABASE_URL": url, "BANTIN_REPLAY_URL": replay_url}
+    env = {**os.environ, "BANTIN_DATABASE_URL": url}
     results = {s: {"bantin": [], "bare": [], "pages": 0} for s in sources}
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            lists = {}
-            for source in sources:  # an untimed first crawl: the URLs bare Scrapy is given, and a warm cache
-                run_id = f"bench__{source}_urls"
-                _rate(_crawl(source, run_id), env, "crawl summary")
-                conn = psycopg2.connect(url)
-                with conn, conn.cursor() as cur:
-                    cur.execute("SELECT url FROM raw.pages WHERE run_id = %s ORDER BY page_id", (run_id,))
-                    urls = [row[0] for row in cur.fetchall()]
-                conn.close()
-                lists[source] = os.path.join(tmp, f"{source}.txt")
-                with open(lists[source], "w", encoding="utf-8") as fh:
-                    fh.write("\n".join(urls))
-                results[source]["pages"] = len(urls)
-            for r in range(repeats):
-                for source in sources:
-                    runs = {"bantin": lambda s=source, r=r: _rate(_crawl(s, f"bench__{s}_{r}"), env, "crawl summary"),
-                            "bare": lambda s=source: _rate(
-                                [sys.executable, "-m", "scrapy", "runspider", "bench/e2e/bare_spider.py", "-a",
-                                 f"urls={lists[s]}", "-s", "ITEM_PIPELINES={}", *UNTHROTTLED], env, "bare fetch")}
-                    # Alternate who goes first, so neither always meets the other's warm or cold cache.
-                    for name in (("bantin", "bare") if r % 2 == 0 else ("bare", "bantin")):
-                        results[source][name].append(runs[name]())
-        conn = psycopg2.connect(url)
-        with conn.cursor() as cur:
-            results["machine"] = machine(cur)
-        conn.close()
-    finally:
-        replay.terminate()
-        replay.wait(timeout=10)
+    with replay(env), tempfile.TemporaryDirectory() as tmp:
+        lists = {}
+        for source in sources:  # an untimed first crawl: the URLs bare Scrapy is given, and a warm cache
+            run_id = f"bench__{source}_urls"
+            _rate(_crawl(source, run_id), env, "crawl summary")
+            conn = psycopg2.connect(url)
+            with conn, conn.cursor() as cur:
+                cur.execute("SELECT url FROM raw.pages WHERE run_id = %s ORDER BY page_id", (run_id,))
+                urls = [row[0] for row in cur.fetchall()]
+            conn.close()
+            lists[source] = os.path.join(tmp, f"{source}.txt")
+            with open(lists[source], "w", encoding="utf-8") as fh:
+                fh.write("\n".join(urls))
+            results[source]["pages"] = len(urls)
+        for r in range(repeats):
+            for source in sources:
+                runs = {"bantin": lambda s=source, r=r: _rate(_crawl(s, f"bench__{s}_{r}"), env, "crawl summary"),
+                        "bare": lambda s=source: _rate(
+                            [sys.executable, "-m", "scrapy", "runspider", "bench/e2e/bare_spider.py", "-a",
+                             f"urls={lists[s]}", "-s", "ITEM_PIPELINES={}", *UNTHROTTLED], env, "bare fetch")}
+                # Alternate who goes first, so neither always meets the other's warm or cold cache.
+                for name in (("bantin", "bare") if r % 2 == 0 else ("bare", "bantin")):
+                    results[source][name].append(runs[name]())
+    conn = psycopg2.connect(url)
+    with conn.cursor() as cur:
+        results["machine"] = machine(cur)
+    conn.close()
     return results
 
 

@@ -1,9 +1,8 @@
 """Migration 0006 on a real PostgreSQL: its frozen band rebuild writes exactly the band index (rows and layout
-note) that the live transforms.stories.rebuild_bands writes from the same signatures, and it imports no live
-pipeline code."""
+note) that the live transforms.stories.rebuild_bands writes from the same signatures. That it imports no live
+code is tests/unit/test_layers.py's check, for every migration."""
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -16,8 +15,6 @@ import pytest
 from helpers import query
 
 REPO = Path(__file__).resolve().parents[2]
-MIGRATION = REPO / "sql/migrations/versions/0006_story_window.py"
-LIVE_PACKAGES = {"transforms", "crawlers", "bantin", "dags", "sources", "warehouse"}
 
 # (source, published_at, first_seen_at): a UTC day that is not the Hà Nội day, a day across a year's end, an
 # undated article (measured from its first fetch), dates buckets and years apart, and one text stored twice.
@@ -112,14 +109,3 @@ def test_upgrade_from_0005_builds_the_band_index_the_live_rebuild_builds(db_at_0
 
     _live_rebuild(db_at_0005, env)
     assert _band_index(db_at_0005) == (migrated, note)
-
-
-def test_the_migration_imports_no_live_pipeline_code():
-    imported = set()
-    for node in ast.walk(ast.parse(MIGRATION.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            imported |= {(alias.name, None) for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported |= {(node.module, alias.name) for alias in node.names}
-    live = {(module, name) for module, name in imported if module.split(".")[0] in LIVE_PACKAGES}
-    assert live == {("warehouse.migrate", "execute_sql_beside")}

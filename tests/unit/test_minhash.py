@@ -38,7 +38,7 @@ def test_staging_row_normalises_once_and_keeps_both_keys():
     assert row["minhash"] == minhash.to_bytes(minhash.signature(BODY))
 
 
-def test_the_load_statements_read_the_story_stages_decisions_without_importing_it():
+def test_importing_the_stages_loads_neither_numpy_nor_datasketch():
     import subprocess
     import sys
     from pathlib import Path
