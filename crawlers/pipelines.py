@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from crawlers.items import FetchFailure, RawPage
+from crawlers.items import RawPage
 from crawlers.stats import FAILED, LANDED, RECEIVED
 from warehouse import settings
 from warehouse.sql import stage_sql
@@ -83,14 +83,23 @@ def _connection_lost(exc: Exception, conn) -> bool:
     return code.startswith(("08", "57P")) if code else type(exc) in (psycopg2.DatabaseError, psycopg2.OperationalError)
 
 
+# Pages wait to land together, one transaction per batch: a commit is a WAL flush, the largest part of landing
+# a page alone (docs/benchmarks.md, crawl-stage). A batch is flushed BATCH_SECONDS after its first item, or at
+# once when it holds BATCH_ITEMS items or a quarter of SCRAPER_SLOT_MAX_ACTIVE_SIZE in bodies: Scrapy stops
+# downloading while the responses whose items are still in flight exceed that size, and a batch must never be
+# what stops it. A tenth of a second is a batch of tens of pages at the replay's rates, and nothing a crawl's
+# end waits noticeably for.
+BATCH_SECONDS, BATCH_ITEMS = 0.1, 100
+
+
 class LandingPipeline:
-    """One autocommit connection per crawl; every write is an idempotent upsert keyed by (run_id, url), so a
-    write retried after the connection dropped cannot land twice.
+    """One connection per crawl; every write is an idempotent upsert keyed by (run_id, url), so a batch retried
+    after the connection dropped cannot land twice. An item is landed (and counted) when its batch committed.
 
     When the database goes away mid-crawl (a restart, a failover), writes wait and reconnect with bounded,
     shared backoff; the downloads go on meanwhile but for the attempts themselves (CONNECTION_OPTIONS bounds
     each). After retry_seconds() the crawl stops, `scrapy crawl` exits 1, and the run's check fails on the
-    pages received but not landed."""
+    pages received but not landed. A row the database refuses is dropped alone; the rest of its batch lands."""
 
     def __init__(self, crawler, url: str):
         self.crawler = crawler
@@ -99,6 +108,10 @@ class LandingPipeline:
         self.gave_up: str | None = None
         self.next_try = 0.0  # time.monotonic() before which no write tries the database again
         self.delay = FIRST_DELAY  # the wait after the next failed try
+        self.batch: list = []  # (item, spider, Deferred) waiting for the next flush
+        self.batch_bytes = 0
+        self.flush_call = None  # the pending reactor.callLater of the batch's flush
+        self.batch_bytes_max = crawler.settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") // 4
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -111,12 +124,12 @@ class LandingPipeline:
 
         if self.conn is None or self.conn.closed:
             self.conn = psycopg2.connect(self.url, **CONNECTION_OPTIONS)
-            self.conn.autocommit = True
         return self.conn.cursor()
 
-    async def _write(self, what: str, statement, *, item: bool = True) -> None:
-        """Run `statement(cursor)`, reconnecting and retrying while the database is unreachable. Giving up
-        stops the crawl; after that, items fail at once (`item`), while the crawl's own records still try."""
+    async def _write(self, what: str, statement, *, item: bool = True):
+        """Run `statement(cursor)` in one transaction and commit it, reconnecting and retrying while the
+        database is unreachable; returns what `statement` returned. Giving up stops the crawl; after that,
+        items fail at once (`item`), while the crawl's own records still try."""
         import psycopg2
         from scrapy.utils.defer import maybe_deferred_to_future
         from twisted.internet import reactor
@@ -138,11 +151,14 @@ class LandingPipeline:
                 continue
             try:
                 with self._cursor() as cur:
-                    statement(cur)
+                    result = statement(cur)
+                self.conn.commit()
                 self.delay = FIRST_DELAY
-                return
-            except psycopg2.Error as exc:
-                if not _connection_lost(exc, self.conn):
+                return result
+            except Exception as exc:
+                if not (isinstance(exc, psycopg2.Error) and _connection_lost(exc, self.conn)):
+                    if self.conn is not None and not self.conn.closed:
+                        self.conn.rollback()
                     raise
                 if self.conn is not None:
                     self.conn.close()
@@ -170,38 +186,96 @@ class LandingPipeline:
         ))
 
     async def process_item(self, item, spider=None):
-        spider = spider or self.crawler.spider
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import defer, reactor
+
         self.crawler.stats.inc_value(RECEIVED)
-        try:
-            await self._write(item.url, lambda cur: self._land(cur, spider, item))
-        except DropItem:
-            raise
-        except Exception as exc:  # the database refused this row: counted as not landed, and the crawl goes on
-            log.error("landing %s refused: %s: %s", item.url, type(exc).__name__, exc)
-            raise DropItem(f"{item.url}: the database refused it: {exc}") from exc
+        landed = defer.Deferred()
+        self.batch.append((item, spider or self.crawler.spider, landed))
+        self.batch_bytes += len(getattr(item, "body", b""))
+        if (len(self.batch) >= BATCH_ITEMS or self.batch_bytes >= self.batch_bytes_max
+                or not self.crawler.engine.downloader.active):  # nothing downloading: no item is coming soon
+            self._flush_soon()
+        elif self.flush_call is None:
+            self.flush_call = reactor.callLater(BATCH_SECONDS, self._flush_soon)
+        await maybe_deferred_to_future(landed)  # raises DropItem if this item did not land
         self.crawler.stats.inc_value(LANDED)
         return item
 
+    def _flush_soon(self) -> None:
+        """Hand the current batch to a flush of its own; items arriving meanwhile start the next batch."""
+        from scrapy.utils.defer import deferred_from_coro
+
+        if self.flush_call is not None and self.flush_call.active():
+            self.flush_call.cancel()
+        self.flush_call = None
+        batch, self.batch, self.batch_bytes = self.batch, [], 0
+        if batch:
+            deferred_from_coro(self._flush(batch))
+
+    async def _flush(self, batch: list) -> None:
+        """Land a batch in one transaction. If the database refuses a row, the batch is rolled back and landed
+        again with each row in a savepoint of its own, so that only the refused rows are dropped."""
+        import psycopg2
+
+        def land_all(cur):
+            cur.execute(b";".join(self._statement(cur, spider, item) for item, spider, _ in batch))
+            return {}
+
+        def land_each(cur):
+            refused = {}
+            for n, (item, spider, _) in enumerate(batch):
+                cur.execute("SAVEPOINT landing_item")
+                try:
+                    cur.execute(self._statement(cur, spider, item))
+                except Exception as exc:
+                    if isinstance(exc, psycopg2.Error) and _connection_lost(exc, cur.connection):
+                        raise
+                    cur.execute("ROLLBACK TO SAVEPOINT landing_item")
+                    refused[n] = exc
+                cur.execute("RELEASE SAVEPOINT landing_item")
+            return refused
+
+        what = batch[0][0].url if len(batch) == 1 else f"{len(batch)} items from {batch[0][0].url}"
+        try:
+            try:
+                refused = await self._write(what, land_all)
+            except DropItem:
+                raise
+            except Exception:  # a row refused (by the database, or unencodable): find which, land the others
+                refused = await self._write(what, land_each)
+        except DropItem:  # landing gave up on the database
+            for item, _, landed in batch:
+                landed.errback(DropItem(f"{item.url}: not landed: {self.gave_up}"))
+            return
+        except Exception as exc:  # every waiting item must hear of it, or the crawl would hang
+            for item, _, landed in batch:
+                landed.errback(DropItem(f"{item.url}: not landed: {type(exc).__name__}: {exc}"))
+            return
+        for n, (item, _, landed) in enumerate(batch):
+            if n in refused:  # counted as not landed, and the crawl goes on
+                exc = refused[n]
+                log.error("landing %s refused: %s: %s", item.url, type(exc).__name__, exc)
+                landed.errback(DropItem(f"{item.url}: the database refused it: {exc}"))
+            else:
+                landed.callback(True)
+
     @staticmethod
-    def _land(cur, spider, item) -> None:
+    def _statement(cur, spider, item) -> bytes:
+        """The upsert that lands `item`, as the SQL text itself: a batch's statements go to the server in one
+        round trip."""
         from psycopg2 import Binary
         from psycopg2.extras import Json
 
         if isinstance(item, RawPage):
-            cur.execute(
-                stage_sql("land_page"),
-                (spider.run_id, spider.source, item.url, item.final_url, item.status, item.fetched_at,
-                 Json(item.headers), Binary(gzip.compress(item.body, mtime=0)), len(item.body),
-                 item.discovered_via, item.discovered_at),
-            )
-            # A page that finally answered supersedes an earlier failure of the same run (a re-run).
-            cur.execute("DELETE FROM raw.fetch_failures WHERE run_id = %s AND url = %s", (spider.run_id, item.url))
-        elif isinstance(item, FetchFailure):
-            cur.execute(
-                stage_sql("land_fetch_failure"),
-                (spider.run_id, spider.source, item.url, item.reason, _CONTROL.sub("", item.detail[:2000]),
-                 item.failed_at),
-            )
+            return cur.mogrify(stage_sql("land_page"), {
+                "run_id": spider.run_id, "source": spider.source, "url": item.url, "final_url": item.final_url,
+                "status": item.status, "fetched_at": item.fetched_at, "headers": Json(item.headers),
+                "body_gz": Binary(gzip.compress(item.body, mtime=0)), "body_bytes": len(item.body),
+                "discovered_via": item.discovered_via, "discovered_at": item.discovered_at})
+        return cur.mogrify(stage_sql("land_fetch_failure"), (
+            spider.run_id, spider.source, item.url, item.reason, _CONTROL.sub("", item.detail[:2000]),
+            item.failed_at))
 
     async def spider_closed(self, spider, reason):
         # Runs after the engine has closed the pipelines' item flow, so the stats are complete.

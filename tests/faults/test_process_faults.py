@@ -137,6 +137,37 @@ def test_crawler_killed_mid_crawl(fresh_db, fault_server, ledger):
             killed and caught and not retry.errors, "scheduled__killed", BIG_WINDOW, missing)
 
 
+def test_database_refuses_one_landed_page(fresh_db, fault_server, ledger):
+    """Pages land in batches, one transaction each: a row the database refuses must cost that page alone."""
+    expected = window_articles(fault_server, BIG_WINDOW)
+    poison = expected[40]
+    run_id = "scheduled__refused"
+    # A trigger of this test's own database refuses one page, as a constraint or a full disk would.
+    query(fresh_db, """CREATE FUNCTION fault_refuse() RETURNS trigger LANGUAGE plpgsql AS
+                       $$ BEGIN RAISE EXCEPTION 'fault: refused %', NEW.url; END $$;
+                       CREATE TRIGGER refuse BEFORE INSERT ON raw.pages FOR EACH ROW
+                       WHEN (NEW.url = '""" + poison + "') EXECUTE FUNCTION fault_refuse()")
+    first = run_pass(fresh_db, fault_server, run_id, BIG_WINDOW, keep_going=True)
+    query(fresh_db, "DROP TRIGGER refuse ON raw.pages; DROP FUNCTION fault_refuse()")
+    received, landed = query(fresh_db, "SELECT pages_received, pages_landed FROM raw.crawls WHERE run_id = %s",
+                             (run_id,))[0]
+    others_stored = not lost(fresh_db, [u for u in expected if u != poison])
+    caught = "1 of" in first.errors.get("check", "") and "were not landed" in first.errors.get("check", "")
+    retry = run_pass(fresh_db, fault_server, run_id, BIG_WINDOW)  # the database fixed, Airflow's retry
+    missing = lost(fresh_db, expected)
+    loud = "exited with status 1" in first.errors.get("crawl", "")
+    observed = (f"crawl {'exited 1' if loud else first.errors.get('crawl', 'passed')}; landed {landed} of "
+                f"{received}; the other "
+                f"{len(expected) - 1} articles {'stored' if others_stored else 'not all stored'}; check "
+                f"{'failed: 1 page not landed' if caught else first.errors.get('check', 'passed')}; retry "
+                f"{'passed' if not retry.errors else retry.errors}; {len(expected) - len(missing)} of "
+                f"{len(expected)} stored")
+    _record(ledger, fresh_db, fault_server, "PostgreSQL refuses one landed page of ~290",
+            "only that page is not landed (its batch's others are); the crawl exits 1 and the check fails on it; the "
+            "retry lands everything", observed, loud and received - landed == 1 and others_stored
+            and caught and not retry.errors, run_id, BIG_WINDOW, missing)
+
+
 @embedded
 def test_database_stopped_mid_load(fresh_db, fault_server, ledger):
     expected = window_articles(fault_server)
