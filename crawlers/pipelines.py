@@ -8,8 +8,14 @@ import re
 import time
 from datetime import UTC, datetime
 
+import psycopg2
+from psycopg2 import Binary
+from psycopg2.extras import Json
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet import defer, threads
+from twisted.internet.task import deferLater
 
 from crawlers.items import RawPage
 from crawlers.stats import FAILED, LANDED, RECEIVED
@@ -74,8 +80,6 @@ def _connection_lost(exc: Exception, conn) -> bool:
     """Whether a psycopg2 error means the database went away (retry) rather than refused this row: the client
     lost the connection (no SQLSTATE), or the server says so (class 08, connection exception; 57P, operator
     intervention: shutting down, starting up, in recovery)."""
-    import psycopg2
-
     if isinstance(exc, psycopg2.InterfaceError) or conn is None or conn.closed:
         return True
     code = getattr(exc, "pgcode", None)
@@ -84,11 +88,11 @@ def _connection_lost(exc: Exception, conn) -> bool:
 
 
 # Pages wait to land together, one transaction per batch: a commit is a WAL flush, the largest part of landing
-# a page alone (docs/benchmarks.md, crawl-stage). A batch is flushed BATCH_SECONDS after its first item, or at
-# once when it holds BATCH_ITEMS items or a quarter of SCRAPER_SLOT_MAX_ACTIVE_SIZE in bodies: Scrapy stops
-# downloading while the responses whose items are still in flight exceed that size, and a batch must never be
-# what stops it. A tenth of a second is a batch of tens of pages at the replay's rates, and nothing a crawl's
-# end waits noticeably for.
+# a page alone (docs/benchmarks.md, crawl-stage). A batch is due BATCH_SECONDS after its first item, or at once
+# when it holds BATCH_ITEMS items, a quarter of SCRAPER_SLOT_MAX_ACTIVE_SIZE in bodies (Scrapy stops downloading
+# while the responses whose items are still in flight exceed that size, and a batch must never be what stops
+# it), or nothing is downloading (no item is coming soon). A tenth of a second is a batch of tens of pages at
+# the replay's rates, and nothing a crawl's end waits noticeably for.
 BATCH_SECONDS, BATCH_ITEMS = 0.1, 100
 
 
@@ -110,7 +114,9 @@ class LandingPipeline:
         self.delay = FIRST_DELAY  # the wait after the next failed try
         self.batch: list = []  # (item, spider, Deferred) waiting for the next flush
         self.batch_bytes = 0
-        self.flush_call = None  # the pending reactor.callLater of the batch's flush
+        self.flush_call = None  # the pending reactor.callLater that makes the batch due
+        self.due = False  # the batch is to be flushed as soon as no flush is running
+        self.flushing = False  # one flush at a time: the connection holds one transaction
         self.batch_bytes_max = crawler.settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE") // 4
 
     @classmethod
@@ -120,8 +126,6 @@ class LandingPipeline:
         return pipeline
 
     def _cursor(self):
-        import psycopg2
-
         if self.conn is None or self.conn.closed:
             self.conn = psycopg2.connect(self.url, **CONNECTION_OPTIONS)
         return self.conn.cursor()
@@ -130,11 +134,6 @@ class LandingPipeline:
         """Run `statement(cursor)` in one transaction and commit it, reconnecting and retrying while the
         database is unreachable; returns what `statement` returned. Giving up stops the crawl; after that,
         items fail at once (`item`), while the crawl's own records still try."""
-        import psycopg2
-        from scrapy.utils.defer import maybe_deferred_to_future
-        from twisted.internet import reactor
-        from twisted.internet.task import deferLater
-
         deadline, last = time.monotonic() + retry_seconds(), "unreachable"
         while True:
             if self.gave_up and item:
@@ -147,18 +146,18 @@ class LandingPipeline:
                         raise RuntimeError(f"{what}: {why}")
                     self._give_up(why)
                     continue
+                from twisted.internet import reactor  # the one Scrapy installed: importing it earlier would pick one
+
                 await maybe_deferred_to_future(deferLater(reactor, wait))
                 continue
             try:
-                with self._cursor() as cur:
-                    result = statement(cur)
-                self.conn.commit()
+                # On a thread: psycopg2 releases the GIL while the server works, and the downloads go on. Writes
+                # never overlap (one flush at a time, and the crawl's own records before and after the items).
+                result = await maybe_deferred_to_future(threads.deferToThread(self._transaction, statement))
                 self.delay = FIRST_DELAY
                 return result
-            except Exception as exc:
-                if not (isinstance(exc, psycopg2.Error) and _connection_lost(exc, self.conn)):
-                    if self.conn is not None and not self.conn.closed:
-                        self.conn.rollback()
+            except psycopg2.Error as exc:
+                if not _connection_lost(exc, self.conn):
                     raise
                 if self.conn is not None:
                     self.conn.close()
@@ -167,14 +166,23 @@ class LandingPipeline:
                 log.warning("landing %s: database unreachable (%s); retrying in %.1f s", what, last, self.delay)
                 self.delay = min(self.delay * 2, MAX_DELAY)
 
+    def _transaction(self, statement):
+        try:
+            with self._cursor() as cur:
+                result = statement(cur)
+            self.conn.commit()
+            return result
+        except Exception as exc:
+            if not (isinstance(exc, psycopg2.Error) and _connection_lost(exc, self.conn)):
+                self.conn.rollback()
+            raise
+
     def _give_up(self, why: str) -> None:
         if self.gave_up:
             return
         self.gave_up = why
         self.crawler.stats.set_value(FAILED, why)
         log.error("landing gave up: %s; stopping the crawl", why)
-        from scrapy.utils.defer import deferred_from_coro
-
         # Not awaited: closing waits for the items in flight, this one among them.
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="landing_failed"))
 
@@ -186,38 +194,45 @@ class LandingPipeline:
         ))
 
     async def process_item(self, item, spider=None):
-        from scrapy.utils.defer import maybe_deferred_to_future
-        from twisted.internet import defer, reactor
-
         self.crawler.stats.inc_value(RECEIVED)
         landed = defer.Deferred()
         self.batch.append((item, spider or self.crawler.spider, landed))
         self.batch_bytes += len(getattr(item, "body", b""))
         if (len(self.batch) >= BATCH_ITEMS or self.batch_bytes >= self.batch_bytes_max
-                or not self.crawler.engine.downloader.active):  # nothing downloading: no item is coming soon
-            self._flush_soon()
-        elif self.flush_call is None:
-            self.flush_call = reactor.callLater(BATCH_SECONDS, self._flush_soon)
+                or not self.crawler.engine.downloader.active):
+            self.due = True
+        elif self.flush_call is None and not self.due:
+            from twisted.internet import reactor
+
+            self.flush_call = reactor.callLater(BATCH_SECONDS, self._time_is_up)
+        self._flush_if_due()
         await maybe_deferred_to_future(landed)  # raises DropItem if this item did not land
         self.crawler.stats.inc_value(LANDED)
         return item
 
-    def _flush_soon(self) -> None:
-        """Hand the current batch to a flush of its own; items arriving meanwhile start the next batch."""
-        from scrapy.utils.defer import deferred_from_coro
+    def _time_is_up(self) -> None:
+        self.flush_call = None
+        self.due = True
+        self._flush_if_due()
 
+    def _flush_if_due(self) -> None:
+        """Hand a due batch to a flush; items arriving meanwhile start the next batch, due when this flush ends
+        if its time or size came by then."""
+        if self.flushing or not self.due or not self.batch:
+            return
         if self.flush_call is not None and self.flush_call.active():
             self.flush_call.cancel()
-        self.flush_call = None
+        self.flush_call, self.due, self.flushing = None, False, True
         batch, self.batch, self.batch_bytes = self.batch, [], 0
-        if batch:
-            deferred_from_coro(self._flush(batch))
+        deferred_from_coro(self._flush(batch)).addBoth(self._flushed)
+
+    def _flushed(self, _) -> None:
+        self.flushing = False
+        self._flush_if_due()
 
     async def _flush(self, batch: list) -> None:
         """Land a batch in one transaction. If the database refuses a row, the batch is rolled back and landed
         again with each row in a savepoint of its own, so that only the refused rows are dropped."""
-        import psycopg2
-
         def land_all(cur):
             cur.execute(b";".join(self._statement(cur, spider, item) for item, spider, _ in batch))
             return {}
@@ -264,9 +279,6 @@ class LandingPipeline:
     def _statement(cur, spider, item) -> bytes:
         """The upsert that lands `item`, as the SQL text itself: a batch's statements go to the server in one
         round trip."""
-        from psycopg2 import Binary
-        from psycopg2.extras import Json
-
         if isinstance(item, RawPage):
             return cur.mogrify(stage_sql("land_page"), {
                 "run_id": spider.run_id, "source": spider.source, "url": item.url, "final_url": item.final_url,
@@ -279,8 +291,6 @@ class LandingPipeline:
 
     async def spider_closed(self, spider, reason):
         # Runs after the engine has closed the pipelines' item flow, so the stats are complete.
-        from psycopg2.extras import Json
-
         stats = dict(self.crawler.stats.get_stats())
         dumps = lambda o: json.dumps(o, default=_jsonable)  # noqa: E731
         try:

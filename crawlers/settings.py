@@ -43,6 +43,10 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawlers.pipelines.LandingPipeline": 300,
 }
+# Scrapy starts this many workers for every response's output (the default is 100). An article yields one page
+# and a listing yields requests, which take no time to enqueue, so more workers are only tasks to create and
+# schedule, which the crawl's one core pays for on every response (docs/benchmarks.md, crawl-stage).
+CONCURRENT_ITEMS = 4
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
