@@ -86,8 +86,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_replay(args: argparse.Namespace) -> int:
     from crawlers.replay import serve
+    from crawlers.replay.archive import Archive
 
-    serve(host=args.host, port=args.port, anchor=args.anchor)
+    archive = None
+    if args.days is not None or args.per_day is not None:
+        try:
+            archive = Archive(**{k: v for k, v in (("days", args.days), ("per_day", args.per_day)) if v is not None})
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    serve(host=args.host, port=args.port, anchor=args.anchor, archive=archive)
     return 0
 
 
@@ -154,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--anchor", default=None,
                    help="ISO time the synthetic news is dated up to (default: the replay's fixed anchor)")
+    p.add_argument("--days", type=float, default=None,
+                   help="serve an archive of every source over this many days before the anchor (default 2 "
+                        "with --per-day; without either, the demo's small replay)")
+    p.add_argument("--per-day", type=int, default=None,
+                   help="archive articles per source per day (default 48 with --days)")
     p.set_defaults(func=_cmd_replay)
 
     p = sub.add_parser("reprocess", help="clean, dedupe and load again from raw pages already landed")

@@ -20,6 +20,9 @@ from warehouse import db, settings
 # An hourly data-interval DAG tested at this logical date gets the interval [11:00, 12:00) +07:00, the
 # anchor hour, so the demo crawls real (synthetic) news, and always the same news.
 DEMO_LOGICAL_DATE = "2026-03-07T12:00:00+07:00"
+# `make run OFFLINE=1`'s archive: two days of one article per source every half hour, so the first hourly runs
+# and a backfill of yesterday find news on every source, and the replay starts in seconds.
+OFFLINE_ARCHIVE = (2, 48)
 # The replay is a local process; if it has not answered in this long it failed to start.
 REPLAY_START_TIMEOUT_S = 30
 # Offline, pages answer in milliseconds, so a 5 s download timeout only ever trips on the replay's deliberate
@@ -86,8 +89,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def replay(env: dict[str, str], anchor: str | None = None):
+def replay(env: dict[str, str], anchor: str | None = None, archive: tuple[float, int] | None = None):
     """The offline replay in a child process on a free local port; yields its base URL, stops it on exit.
+    `archive` (days, per_day) serves an archive of every source instead of the demo's replay.
 
     `env` gains BANTIN_REPLAY_URL and the offline download timeout (read by both the replay and the crawler)."""
     env.setdefault("BANTIN_DOWNLOAD_TIMEOUT", OFFLINE_DOWNLOAD_TIMEOUT_S)
@@ -95,6 +99,8 @@ def replay(env: dict[str, str], anchor: str | None = None):
     cmd = [sys.executable, "-m", "bantin.cli", "replay", "--port", str(port)]
     if anchor:
         cmd += ["--anchor", anchor]
+    if archive:
+        cmd += ["--days", str(archive[0]), "--per-day", str(archive[1])]
     proc = subprocess.Popen(cmd, cwd=db.project_home(), env=env)
     try:
         deadline = time.monotonic() + REPLAY_START_TIMEOUT_S
@@ -271,5 +277,6 @@ def _maybe_replay(env: dict[str, str], offline: bool):
         return
     from datetime import datetime
 
-    with replay(env, anchor=datetime.now(UTC).isoformat(timespec="seconds")) as url:
+    # An archive of every source up to now: each hourly run finds news on all fifteen.
+    with replay(env, anchor=datetime.now(UTC).isoformat(timespec="seconds"), archive=OFFLINE_ARCHIVE) as url:
         yield url

@@ -177,7 +177,7 @@ def listing_exhausted(page: ListingPage, start: datetime, known: set[str]) -> bo
     return bool(dated) and max(dated) < start
 
 
-def _periods(kind: str, start: datetime, end: datetime, tz: timezone):
+def periods(kind: str, start: datetime, end: datetime, tz: timezone):
     """The local-time [from, to) periods of `kind` (day | 5day | month) that overlap [start, end)."""
     first = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     if kind == "month":
@@ -211,7 +211,7 @@ def expand_archive(spec: dict, start: datetime, end: datetime, tz: timezone = VN
     params = spec.get("params") or {}
     keys = sorted(params)
     urls = []
-    for lo, hi in _periods(spec["period"], start, end, tz):
+    for lo, hi in periods(spec["period"], start, end, tz):
         last = hi - timedelta(days=1)
         base = {
             "year": lo.year, "month": lo.month, "day": lo.day, "mm": f"{lo.month:02d}", "dd": f"{lo.day:02d}",

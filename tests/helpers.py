@@ -47,11 +47,12 @@ def listing_spec(source: str, url: str | None = None) -> dict:
 
 
 @contextmanager
-def serving_replay(slow_seconds: float | None = None):
-    """The offline replay (default anchor) on a free local port, served from a thread; yields its URL."""
+def serving_replay(slow_seconds: float | None = None, archive=None):
+    """The offline replay (default anchor; an archive of every source with `archive`) on a free local port,
+    served from a thread; yields its URL."""
     from crawlers.replay import make_server
 
-    server = make_server("127.0.0.1", 0)
+    server = make_server("127.0.0.1", 0, archive=archive)
     if slow_seconds is not None:
         server.slow_seconds = slow_seconds
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from crawlers.replay.archive import ARCHIVE_FIRST_BAND, BAND, Archive, ArchiveSite
 from crawlers.replay.recorded import RecordedSite
 from crawlers.replay.reply import Reply
 from crawlers.replay.synthetic import DEFAULT_ANCHOR, Site
@@ -30,19 +31,33 @@ def slow_seconds() -> float:
 class Replay:
     """Every source's site, routed by the request's first path segment (the original host)."""
 
-    def __init__(self, anchor: str | datetime | None = None):
+    def __init__(self, anchor: str | datetime | None = None, archive: Archive | None = None):
+        """The demo's replay by default: three synthetic sites and twelve serving their recorded pages. With an
+        `archive`, every source serves that span and density of synthetic articles in its own layout."""
         if anchor is None:
             anchor = DEFAULT_ANCHOR
         if isinstance(anchor, str):
             anchor = datetime.fromisoformat(anchor)
         if anchor.tzinfo is None:
             anchor = anchor.replace(tzinfo=VN_TZ)
-        self.anchor = anchor
+        self.anchor, self.archive = anchor, archive
         self.sites = {}
-        for name in source_names():
-            # A synthetic site where the source has one; otherwise its recorded pages, as its profile finds them.
-            synthetic = (SOURCES_DIR / name / "replay" / "site.yaml").is_file()
-            site = Site(name, anchor) if synthetic else RecordedSite(name)
+        names = source_names()
+        synthetic = {n for n in names if (SOURCES_DIR / n / "replay" / "site.yaml").is_file()}
+        # Body bands: the synthetic sites' own, then one per archive source, each reprinting (one article in
+        # REPRINT_EVERY) from the source before it, so syndication runs across all fifteen outlets.
+        bands = {n: ARCHIVE_FIRST_BAND + i for i, n in enumerate(n for n in names if n not in synthetic)}
+        sites = {}
+        for name in sorted(synthetic):
+            sites[name] = Site(name, anchor) if archive is None else Site(
+                name, anchor, history=timedelta(days=archive.days), slot_seconds=archive.slot_seconds,
+                band_size=BAND, faults=True)
+            bands[name] = sites[name].cfg["corpus_band"]
+        for i, name in enumerate(names):
+            if name not in synthetic:
+                sites[name] = RecordedSite(name) if archive is None else ArchiveSite(
+                    name, anchor, archive, bands[name], bands[names[i - 1]])
+        for site in sites.values():
             for host in site.hosts:
                 self.sites[host] = site
 
@@ -112,6 +127,6 @@ class ReplayHandler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
 
-def make_server(host: str = "127.0.0.1", port: int = 0, anchor=None) -> ReplayServer:
+def make_server(host: str = "127.0.0.1", port: int = 0, anchor=None, archive: Archive | None = None) -> ReplayServer:
     """A bound, not yet serving, replay server; port 0 picks a free port (see `server.server_address`)."""
-    return ReplayServer((host, port), Replay(anchor))
+    return ReplayServer((host, port), Replay(anchor, archive))

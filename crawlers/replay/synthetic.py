@@ -15,7 +15,7 @@ from string import Template
 
 import yaml
 
-from crawlers.replay.reply import Reply
+from crawlers.replay.reply import Reply, archive_fault
 from sources import SOURCES_DIR
 from sources.dates import VN_TZ
 
@@ -116,8 +116,12 @@ def to_cp1258(text: str) -> bytes:
 class Site:
     """One source's replayed site for a given anchor."""
 
-    def __init__(self, name: str, anchor: datetime):
+    def __init__(self, name: str, anchor: datetime, *, history: timedelta = HISTORY, slot_seconds: int = SLOT_SECONDS,
+                 band_size: int = VARIANT_BAND, faults: bool = False):
+        """The defaults are the demo's replay; an archive (crawlers/replay/archive.py) widens `history`, sets
+        the density with `slot_seconds`, widens the body bands so none wraps, and adds its ~1 % of `faults`."""
         self.name = name
+        self.history, self.slot_seconds, self.band_size, self.faults = history, slot_seconds, band_size, faults
         self.dir = SOURCES_DIR / name / "replay"
         self.cfg = yaml.safe_load((self.dir / "site.yaml").read_text(encoding="utf-8"))
         self.hosts = self.cfg["hosts"]
@@ -150,14 +154,15 @@ class Site:
         return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
     def _schedule(self) -> list[Article]:
-        """Newest first: one article per 10-minute slot over HISTORY, plus the recorded articles in range."""
+        """Newest first: one article per slot over the history, plus the recorded articles in range."""
         titles = corpus()["titles"]
-        last = int(self.anchor.timestamp()) // SLOT_SECONDS
-        first = int((self.anchor - HISTORY).timestamp()) // SLOT_SECONDS + 1
+        step = self.slot_seconds
+        last = int(self.anchor.timestamp()) // step
+        first = int((self.anchor - self.history).timestamp()) // step + 1
         out = []
         for slot in range(first, last + 1):
             # A stable offset inside the slot so times look published, not cron-aligned.
-            published = datetime.fromtimestamp(slot * SLOT_SECONDS + _h(self.name, slot) % 540, tz=VN_TZ)
+            published = datetime.fromtimestamp(slot * step + _h(self.name, slot) % max(1, step * 9 // 10), tz=VN_TZ)
             if published > self.anchor:
                 continue
             title = _pick(titles, self.name, "title", slot)
@@ -167,7 +172,7 @@ class Site:
         for rec in self.cfg.get("recorded", []):
             if "published" in rec:
                 published = datetime.fromisoformat(rec["published"])
-                if self.anchor - HISTORY < published <= self.anchor:
+                if self.anchor - self.history < published <= self.anchor:
                     url = f"https://{self.hosts[0]}{rec['path']}"
                     article_id = self.article_id_re.search(rec["path"]).group(1)
                     out.append(Article(article_id, url, published, rec["title"]))
@@ -184,10 +189,10 @@ class Site:
         origin = self.cfg.get("reprints_from_band")
         band = origin if origin is not None and _h(self.name, "reprint", slot) % REPRINT_EVERY == 0 \
             else self.cfg["corpus_band"]
-        return band * VARIANT_BAND + slot % VARIANT_BAND
+        return band * self.band_size + slot % self.band_size
 
     def variant_unscheduled(self, article_id: str) -> int:
-        return UNSCHEDULED_BAND * VARIANT_BAND + _h(self.name, "variant", article_id) % VARIANT_BAND
+        return UNSCHEDULED_BAND * self.band_size + _h(self.name, "variant", article_id) % self.band_size
 
     def render_article(self, article_id: str, url: str, published: datetime, title: str, variant: int) -> str:
         c = corpus()
@@ -235,7 +240,8 @@ class Site:
         known = self.by_path.get(path)
         if known:
             body = self.render_article(known.id, known.url, known.published, known.title, known.variant).encode()
-            return Reply(200, body, headers=self._article_headers(known.published, body))
+            fault = archive_fault(known.url, body) if self.faults else None
+            return fault or Reply(200, body, headers=self._article_headers(known.published, body))
         # An id the schedule does not hold (a real listing's link, a legacy link): still an article.
         article_id = match.group(1)
         published = self._unscheduled_time(article_id)
