@@ -57,7 +57,7 @@ bench-bad-input: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.bad_input --repeats $(or $(REPEATS),3) --write
 
 ## make bench-crawl [REPEATS=5]: bantin's crawl stage (discover, fetch, land) against a bare Scrapy spider on the
-## same replay URLs and settings; rewrites its docs/benchmarks.md section.
+## same URLs and settings, per source over the archive replay of all 15; rewrites its docs/benchmarks.md section.
 bench-crawl: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.e2e.crawl_stage --repeats $(or $(REPEATS),5) --write
 

@@ -47,6 +47,11 @@ ITEM_PIPELINES = {
 # and a listing yields requests, which take no time to enqueue, so more workers are only tasks to create and
 # schedule, which the crawl's one core pays for on every response (docs/benchmarks.md, crawl-stage).
 CONCURRENT_ITEMS = 4
+# Scrapy stops downloading while the responses still being processed exceed this many bytes (default 5 MB).
+# Landing holds each page's response until its batch commits, and real pages run to half a megabyte, so the
+# default would stop a crawl after ten of them; 32 MB is a few batches of such pages, a small share of the
+# memory a task may use.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 32_000_000
 
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

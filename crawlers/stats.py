@@ -26,4 +26,4 @@ def summary(source: str, stats: dict) -> str:
     reasons = ", ".join(f"{reason}={n}" for reason, n in failures.items()) or "none"
     return (f"{SUMMARY}{source}: discovered {total('bantin/candidates/')}, requested "
             f"{total('bantin/articles_requested/')}, fetched {fetched}, landed {landed} of {received}, failed "
-            f"{sum(failures.values())} ({reasons}), {rate:.1f} pages/s over {elapsed:.1f} s")
+            f"{sum(failures.values())} ({reasons}), {rate:.1f} pages/s over {elapsed:.2f} s")
