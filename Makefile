@@ -61,11 +61,12 @@ bench-bad-input: $(VENV)/.synced
 bench-crawl: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.e2e.crawl_stage --repeats $(or $(REPEATS),5) --write
 
-## make run [OFFLINE=1]: Airflow (api-server, scheduler, dag-processor, triggerer) on 127.0.0.1:8080 (login
+## make run [OFFLINE=1] [WORKERS=N]: Airflow (api-server, scheduler, dag-processor, triggerer; with WORKERS, an
+## embedded Celery broker and N Celery workers) on 127.0.0.1:8080 (login
 ## printed; BANTIN_BIND_HOST/BANTIN_AIRFLOW_PORT change it), DAGs unpaused, crawling the
 ## live sites, or with OFFLINE=1 a replay whose news runs up to now. Ctrl-C stops everything it started.
 run: $(VENV)/.synced
-	$(BANTIN) run $(if $(OFFLINE),--offline)
+	$(BANTIN) run $(if $(OFFLINE),--offline) $(if $(WORKERS),--workers $(WORKERS))
 
 ## make clean: stop the embedded PostgreSQL and delete all local state (.data/); the venv stays (uv sync
 ## rebuilds it from the lock anyway, so deleting it buys nothing but a slow next run).

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 
-from warehouse import db
+from warehouse import db, settings
 
 ADMIN_USER = "admin"
 
@@ -32,6 +33,9 @@ def _local_secrets(home: Path) -> dict[str, str]:
     path = home / "secrets.json"
     values = json.loads(path.read_text()) if path.exists() else {}
     wanted = {"jwt_secret": lambda: secrets.token_urlsafe(32), "secret_key": lambda: secrets.token_urlsafe(32),
+              # The embedded Celery broker's password (`make run WORKERS=N`): it listens on the loopback, where
+              # every local user could otherwise queue tasks for the workers to run.
+              "broker_password": lambda: secrets.token_hex(24),
               # Encrypts connection passwords and variables in the metadata database; empty, they are stored
               # in clear text.
               "fernet_key": lambda: Fernet.generate_key().decode()}
@@ -92,3 +96,26 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
         "BANTIN_DATABASE_URL": env.get("BANTIN_DATABASE_URL") or db.database_url(),
     })
     return env
+
+
+def broker_password() -> str:
+    return _local_secrets(airflow_home())["broker_password"]
+
+
+def celery_env(broker_url: str, metadata_url: str) -> dict[str, str]:
+    """The settings that turn the LocalExecutor setup into a CeleryExecutor one; the DAGs stay the same.
+
+    Tasks go to the workers through the broker; their states and results come back through Airflow's metadata
+    database, as the official compose file does it (`db+` is Celery's SQLAlchemy result backend)."""
+    return {
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CELERY__BROKER_URL": broker_url,
+        "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{metadata_url}",
+    }
+
+
+def worker_hostname() -> str:
+    """A task's hostname (`[core] hostname_callable`): the machine's, then the Celery worker that ran it
+    (BANTIN_WORKER_NAME, set for each worker `make run WORKERS=N` starts), so the UI tells the workers apart."""
+    name = settings.get("BANTIN_WORKER_NAME")
+    return f"{socket.getfqdn()}-{name}" if name else socket.getfqdn()

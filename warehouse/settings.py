@@ -120,6 +120,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             shown="generated into `.data/reader.password`"),
     Setting("BANTIN_BIND_HOST", "address `make run` (and compose's published port) listens on", "127.0.0.1"),
     Setting("BANTIN_AIRFLOW_PORT", "port of `make run`'s UI and API", "8080", _port),
+    Setting("BANTIN_WORKER_NAME", "the Celery worker a task ran on, appended to its hostname (set by "
+            "`make run WORKERS=N` for each worker)", None, shown="unset"),
 )}
 
 

@@ -61,3 +61,19 @@ def test_ui_is_published_on_the_loopback_only():
     ports = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"][
         "airflow-apiserver"]["ports"]
     assert ports == ["${BANTIN_BIND_HOST:-127.0.0.1}:${AIRFLOW_PORT:-8080}:8080"]
+
+
+def test_the_celery_profile_follows_the_official_layout():
+    services = _services()
+    assert services["redis"]["profiles"] == ["celery"] and "ports" not in services["redis"]
+    assert services["redis"]["healthcheck"]["test"][-1] == "ping"
+    worker = services["airflow-worker"]
+    assert worker["profiles"] == ["celery"] and worker["command"] == "celery worker"
+    assert "inspect ping" in worker["healthcheck"]["test"][-1]
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "container_name" not in worker, "a fixed container name would stop --scale airflow-worker=N"
+    env = worker["environment"]
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
+    assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis:")
+    # The DAG code is the same under both executors: the scheduler reads the same executor setting.
+    assert services["airflow-scheduler"]["environment"] == env

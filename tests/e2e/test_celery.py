@@ -1,0 +1,77 @@
+"""`make run WORKERS=2 OFFLINE=1` as an operator starts it: the CeleryExecutor with its embedded broker and two
+Celery workers, the same DAG code. The scheduler's first hourly run of news_ingest runs its tasks on both
+workers (each task's hostname names its worker), lands the hour's articles of the archive replay, and SIGTERM
+then stops broker, workers and Airflow within seconds.
+
+Runs `bantin run` in a home of its own (its own embedded PostgreSQL and metadata database), the checkout's
+DAGs linked in."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from helpers import REPO, own_home_env, stop_own_server
+
+BANTIN = Path(sys.executable).with_name("bantin")
+# Start-up (about a minute) plus one run of 15 crawls through 4 task slots, each crawl a task process and a
+# `scrapy crawl` of its own: about three minutes on the 2-core reference machine.
+RUN_TIMEOUT_S = 900
+
+
+def _probe(env: dict, sql: str, warehouse: bool = False) -> list:
+    target = "db.database_url()" if warehouse else "db.with_database(db.server_url(), db.AIRFLOW_DB)"
+    code = (f"import json; from warehouse import db; c = db.connect({target}); cur = c.cursor(); "
+            f"cur.execute({sql!r}); print(json.dumps(cur.fetchall(), default=str))")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode:
+        return []  # not migrated yet
+    return [tuple(row) for row in json.loads(done.stdout)]
+
+
+@pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
+                    reason="`make run` is the local stack on the embedded PostgreSQL")
+def test_a_run_on_two_celery_workers(tmp_path):
+    from bantin.stack import free_port
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dags").symlink_to(REPO / "dags")  # the DAGs folder is the home's (bantin/airflow_env.py)
+    env = own_home_env(home, BANTIN_AIRFLOW_PORT=str(free_port()))
+    log = tmp_path / "run.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(BANTIN), "run", "--offline", "--workers", "2"], env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while True:
+            assert proc.poll() is None, f"bantin run exited {proc.returncode}:\n{log.read_text()[-3000:]}"
+            runs = _probe(env, "SELECT run_id, state FROM dag_run WHERE dag_id = 'news_ingest'")
+            if any(state in ("success", "failed") for _, state in runs):
+                break
+            assert time.monotonic() < deadline, f"no run finished: {runs}\n{log.read_text()[-3000:]}"
+            time.sleep(5)
+        (run_id, state), = runs
+        assert state == "success", f"{run_id} {state}:\n{log.read_text()[-3000:]}"
+        tasks = _probe(env, f"SELECT task_id, hostname, state FROM task_instance WHERE run_id = '{run_id}'")
+        assert tasks and all(s == "success" for _, _, s in tasks), tasks
+        workers = {host.rsplit("-", 1)[-1] for _, host, _ in tasks}
+        assert workers == {"worker1", "worker2"}, f"tasks ran on {workers}: {tasks}"
+        landed = _probe(env, "SELECT source, count(*) FROM api.articles GROUP BY source", warehouse=True)
+        assert len(landed) >= 10 and sum(n for _, n in landed) >= 15, f"articles landed per source: {landed}"
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert any("valkey-server" in " ".join(p.cmdline()) for p in children), "no broker among the children"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=40) == 130, f"bantin run did not stop on SIGTERM:\n{log.read_text()[-3000:]}"
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive, f"left running: {[p.cmdline() for p in alive]}"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        stop_own_server(env)
