@@ -61,12 +61,14 @@ bench-bad-input: $(VENV)/.synced
 bench-crawl: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.e2e.crawl_stage --repeats $(or $(REPEATS),5) --write
 
-## make run [OFFLINE=1] [WORKERS=N]: Airflow (api-server, scheduler, dag-processor, triggerer; with WORKERS, an
+## make run [OFFLINE=1 [DAYS=D] [PER_DAY=N]] [WORKERS=N]: Airflow (api-server, scheduler, dag-processor, triggerer; with WORKERS, an
 ## embedded Celery broker and N Celery workers) on 127.0.0.1:8080 (login
-## printed; BANTIN_BIND_HOST/BANTIN_AIRFLOW_PORT change it), DAGs unpaused, crawling the
-## live sites, or with OFFLINE=1 a replay whose news runs up to now. Ctrl-C stops everything it started.
+## printed; BANTIN_BIND_HOST/BANTIN_AIRFLOW_PORT change it), news_ingest unpaused, crawling the
+## live sites, or with OFFLINE=1 a replay whose news runs up to now (DAYS days of it, PER_DAY articles per source
+## per day). Ctrl-C stops everything it started.
 run: $(VENV)/.synced
-	$(BANTIN) run $(if $(OFFLINE),--offline) $(if $(WORKERS),--workers $(WORKERS))
+	$(BANTIN) run $(if $(OFFLINE),--offline) $(if $(WORKERS),--workers $(WORKERS)) \
+	    $(if $(DAYS),--days $(DAYS)) $(if $(PER_DAY),--per-day $(PER_DAY))
 
 ## make clean: stop the embedded PostgreSQL and delete all local state (.data/); the venv stays (uv sync
 ## rebuilds it from the lock anyway, so deleting it buys nothing but a slow next run).

@@ -129,9 +129,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from bantin.stack import run
+    from bantin.stack import OFFLINE_ARCHIVE, run
 
-    return run(offline=args.offline, workers=args.workers)
+    if (args.days or args.per_day) and not args.offline:
+        raise UserError("--days and --per-day size the offline replay: add --offline")
+    days, per_day = OFFLINE_ARCHIVE
+    return run(offline=args.offline, workers=args.workers,
+               archive=(args.days or days, args.per_day or per_day))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=0,
                    help="run tasks on this many Celery workers (CeleryExecutor, with an embedded broker) instead "
                         "of the LocalExecutor")
+    p.add_argument("--days", type=float, default=None,
+                   help="with --offline: days of news the replay serves before now (default 2; 30 for a month's "
+                        "backfill)")
+    p.add_argument("--per-day", type=int, default=None,
+                   help="with --offline: articles per source per day (default 48)")
     p.set_defaults(func=_cmd_run)
     return parser
 

@@ -193,10 +193,11 @@ def airflow_port() -> int:
     return settings.get("BANTIN_AIRFLOW_PORT")
 
 
-def run(offline: bool = False, workers: int = 0) -> int:
-    """The local Airflow on the embedded warehouse; crawls the live sites, or a replay anchored at now. With
-    `workers`, the CeleryExecutor: an embedded broker and that many `airflow celery worker` processes. Stops
-    every component on Ctrl-C (or SIGTERM); when one of them dies, stops the others and fails."""
+def run(offline: bool = False, workers: int = 0, archive: tuple[float, int] = OFFLINE_ARCHIVE) -> int:
+    """The local Airflow on the embedded warehouse; crawls the live sites, or a replay anchored at now serving
+    `archive` (days, articles per source per day). With `workers`, the CeleryExecutor: an embedded broker and
+    that many `airflow celery worker` processes. Stops every component on Ctrl-C (or SIGTERM); when one of them
+    dies, stops the others and fails."""
     import threading
 
     env = bootstrap()
@@ -216,7 +217,7 @@ def run(offline: bool = False, workers: int = 0) -> int:
                           "--concurrency", str(WORKER_CONCURRENCY), "--skip-serve-logs"]
         workers_env[name] = {"BANTIN_WORKER_NAME": name,
                              "AIRFLOW__CORE__HOSTNAME_CALLABLE": "bantin.airflow_env.worker_hostname"}
-    with _maybe_replay(env, offline) as replay_url:
+    with _maybe_replay(env, archive if offline else None) as replay_url:
         executor = f"CeleryExecutor on {workers} workers" if workers else "LocalExecutor"
         print(f"Airflow UI: http://{_client_host(host)}:{port}  user: {ADMIN_USER}  password: {admin_password()}\n"
               f"crawling: {replay_url or 'the live sites'}; {executor}; Ctrl-C stops everything", flush=True)
@@ -315,12 +316,12 @@ def _stop(procs: dict) -> None:
 
 
 @contextmanager
-def _maybe_replay(env: dict[str, str], offline: bool):
-    if not offline:
+def _maybe_replay(env: dict[str, str], archive: tuple[float, int] | None):
+    if not archive:
         yield None
         return
     from datetime import datetime
 
     # An archive of every source up to now: each hourly run finds news on all fifteen.
-    with replay(env, anchor=datetime.now(UTC).isoformat(timespec="seconds"), archive=OFFLINE_ARCHIVE) as url:
+    with replay(env, anchor=datetime.now(UTC).isoformat(timespec="seconds"), archive=archive) as url:
         yield url

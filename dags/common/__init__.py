@@ -1,4 +1,5 @@
-"""Defaults every bantin DAG shares: owner, allowed tags, retries and the hourly timetable.
+"""What every bantin DAG shares: owner, allowed tags, retries, the timetables, the runbooks and the ingest
+task graph itself, so the hourly DAG and the daily backfill DAG run the same tasks.
 
 Lives under dags/ (so DAG files import it without installing anything) but is listed in .airflowignore, so
 the DAG processor never parses it as a DAG file.
@@ -6,14 +7,17 @@ the DAG processor never parses it as a DAG file.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from airflow.sdk import CronDataIntervalTimetable
+from airflow.sdk import CronDataIntervalTimetable, task
+
+from sources import crawl_pool, source_names
 
 OWNER = "bantin-data"
 TZ = "Asia/Ho_Chi_Minh"
 
 # The one list of tags a DAG may use (tests/unit/test_dag_integrity.py enforces it), so UI filters stay meaningful.
-ALLOWED_TAGS = ("bantin", "ingest", "crawl", "reprocess", "maintenance")
+ALLOWED_TAGS = ("bantin", "ingest", "crawl", "backfill", "reprocess", "maintenance")
 
 DEFAULT_ARGS = {
     "owner": OWNER,
@@ -25,6 +29,14 @@ DEFAULT_ARGS = {
     "execution_timeout": timedelta(minutes=45),
 }
 
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def runbook(name: str) -> str:
+    """A DAG's runbook, a doc file of the bundle, read as UTF-8 when the DAG is parsed: a missing file is an
+    import error in the UI, where a path given to doc_md would silently show as the docs."""
+    return (DOCS / name).read_text(encoding="utf-8")
+
 
 def hourly() -> CronDataIntervalTimetable:
     """Hourly runs over [HH:00, HH+1:00) Vietnam time.
@@ -33,3 +45,77 @@ def hourly() -> CronDataIntervalTimetable:
     False by default), and the crawl window would then be empty; this timetable pins real intervals."""
     return CronDataIntervalTimetable("0 * * * *", timezone=TZ)
 
+
+def daily() -> CronDataIntervalTimetable:
+    """Daily runs over [00:00, 24:00) Vietnam time, the news day the sites' archives and sitemaps are cut by."""
+    return CronDataIntervalTimetable("0 0 * * *", timezone=TZ)
+
+
+def ingest_tasks(run_prefix: str = "") -> None:
+    """Add crawl_<source> (one per source) >> clean >> dedupe >> load >> check >> purge_raw to the DAG being
+    defined. Orchestration only: every task body is one call into crawlers/ or transforms/.
+
+    The warehouse keys its rows by run id. `run_prefix` qualifies a DAG's run ids there when they could equal
+    another DAG's over the same sources: Airflow names a run after its interval's end, and a daily run ends at
+    midnight, as an hourly run does."""
+
+    @task
+    def crawl(source: str, run_id=None, data_interval_start=None, data_interval_end=None) -> int:
+        from crawlers.run import run_crawl
+        from warehouse.db import database_url
+
+        # Resolved here so the scrapy subprocess lands pages in the same warehouse as the later stages.
+        return run_crawl(source, run_prefix + run_id, data_interval_start, data_interval_end,
+                         env={"BANTIN_DATABASE_URL": database_url()})
+
+    @task
+    def clean(run_id=None) -> dict:
+        from transforms.stages import clean_run
+        from warehouse.db import database_url
+
+        return clean_run(database_url(), run_prefix + run_id)
+
+    @task
+    def dedupe(run_id=None) -> dict:
+        from transforms.stages import dedupe_run
+        from warehouse.db import database_url
+
+        return dedupe_run(database_url(), run_prefix + run_id)
+
+    @task
+    def load(run_id=None, data_interval_start=None, data_interval_end=None) -> dict:
+        from transforms.stages import load_run
+        from warehouse.db import database_url
+
+        return load_run(database_url(), run_prefix + run_id, data_interval_start, data_interval_end)
+
+    @task
+    def check(run_id=None) -> dict:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        from transforms.stages import RunCheckFailed, check_run
+        from warehouse.db import database_url
+
+        try:
+            return check_run(database_url(), run_prefix + run_id)
+        except RunCheckFailed as exc:
+            # A failed check is a verdict on data already loaded: retrying cannot change it, so fail at once
+            # (red in the UI, with the check's message) instead of after two retry delays.
+            raise AirflowFailException(str(exc)) from exc
+
+    @task
+    def purge_raw(data_interval_end=None) -> dict:
+        from transforms.stages import purge_raw as purge
+        from warehouse.db import database_url
+
+        # The cutoff counts back from the run's interval end, never the wall clock: a re-run purges the same
+        # rows, and a backfill of old days purges only pages older than its own window.
+        return purge(database_url(), data_interval_end)
+
+    # One task per source rather than crawl.expand(): Airflow cannot give mapped instances different pools
+    # (apache/airflow#33657, open), and a pool per source is what keeps backfills polite. The source list is
+    # the folders under sources/, read from the DAG bundle itself (no database or network).
+    crawls = [
+        crawl.override(task_id=f"crawl_{name}", pool=crawl_pool(name))(name) for name in source_names()
+    ]
+    crawls >> clean() >> dedupe() >> load() >> check() >> purge_raw()

@@ -35,12 +35,17 @@ def common():
 
 def test_no_import_errors(dagbag):
     assert not dagbag.import_errors, f"DAG import errors: {dagbag.import_errors}"
-    assert "news_ingest" in dagbag.dag_ids, f"news_ingest not found; DAGs parsed: {dagbag.dag_ids}"
+    assert set(INGEST) <= set(dagbag.dag_ids), f"DAGs parsed: {dagbag.dag_ids}"
 
 
-def test_the_runbook_is_the_doc_file(dagbag):
-    runbook = (DAGS.parent / "docs" / "runbook.md").read_text(encoding="utf-8")
-    assert dagbag.dags["news_ingest"].doc_md == runbook, "news_ingest's doc_md is not docs/runbook.md's text"
+# The DAGs that run the ingest tasks, and their runbooks.
+INGEST = {"news_ingest": "runbook.md", "news_backfill": "backfill.md"}
+
+
+@pytest.mark.parametrize("dag_id", INGEST)
+def test_the_runbook_is_the_doc_file(dagbag, dag_id):
+    runbook = (DAGS.parent / "docs" / INGEST[dag_id]).read_text(encoding="utf-8")
+    assert dagbag.dags[dag_id].doc_md == runbook, f"{dag_id}'s doc_md is not docs/{INGEST[dag_id]}'s text"
 
 
 def test_policy(dagbag, common):
@@ -54,24 +59,43 @@ def test_policy(dagbag, common):
             assert t.retry_delay.total_seconds() > 0, f"{dag_id}.{t.task_id}: no retry_delay"
 
 
-def test_hourly_intervals_have_width(dagbag):
+@pytest.mark.parametrize(("dag_id", "hours", "end"), [("news_ingest", 1, (2026, 3, 7, 12)),
+                                                      ("news_backfill", 24, (2026, 3, 7))])
+def test_intervals_have_width(dagbag, dag_id, hours, end):
     """A bare cron gives data_interval_start == data_interval_end in Airflow 3; the crawl window would be empty."""
     import pendulum
     from airflow.serialization.encoders import coerce_to_core_timetable
 
-    dag = dagbag.dags["news_ingest"]
+    dag = dagbag.dags[dag_id]
     assert type(dag.timetable).__name__ == "CronDataIntervalTimetable", dag.timetable
     interval = coerce_to_core_timetable(dag.timetable).infer_manual_data_interval(
         run_after=pendulum.datetime(2026, 3, 7, 12, tz="Asia/Ho_Chi_Minh"))
-    assert interval.end - interval.start == pendulum.duration(hours=1), interval
-    assert interval.end == pendulum.datetime(2026, 3, 7, 12, tz="Asia/Ho_Chi_Minh"), interval
+    assert interval.end - interval.start == pendulum.duration(hours=hours), interval
+    assert interval.end == pendulum.datetime(*end, tz="Asia/Ho_Chi_Minh"), interval
     assert dag.catchup is False and dag.max_active_runs <= 2
 
 
-def test_one_crawl_per_source_in_its_own_pool(dagbag):
+def test_the_backfill_dag_is_created_paused(dagbag):
+    """Unpaused, it would crawl every day the hourly runs already crawled."""
+    assert dagbag.dags["news_backfill"].is_paused_upon_creation is True
+    assert not dagbag.dags["news_ingest"].is_paused_upon_creation
+
+
+def test_the_backfill_dag_runs_the_ingest_tasks(dagbag):
+    hourly, daily = dagbag.dags["news_ingest"], dagbag.dags["news_backfill"]
+    assert {(t.task_id, t.pool, frozenset(t.downstream_task_ids)) for t in daily.tasks} == \
+        {(t.task_id, t.pool, frozenset(t.downstream_task_ids)) for t in hourly.tasks}
+    # A day's crawl outlasts an hour's; its limit must leave the crawl's own watchdog room to fire first.
+    from crawlers.run import DEFAULT_TIMEOUT_SECONDS
+
+    assert all(t.execution_timeout.total_seconds() > DEFAULT_TIMEOUT_SECONDS for t in daily.tasks)
+
+
+@pytest.mark.parametrize("dag_id", INGEST)
+def test_one_crawl_per_source_in_its_own_pool(dagbag, dag_id):
     from sources import source_names
 
-    dag = dagbag.dags["news_ingest"]
+    dag = dagbag.dags[dag_id]
     from bantin.stack import pools_file
 
     created = json.loads(pools_file().read_text())
@@ -82,8 +106,9 @@ def test_one_crawl_per_source_in_its_own_pool(dagbag):
         assert dag.get_task("clean").task_id in task.downstream_task_ids, f"crawl_{name} does not feed clean"
 
 
-def test_stage_order(dagbag):
-    dag = dagbag.dags["news_ingest"]
+@pytest.mark.parametrize("dag_id", INGEST)
+def test_stage_order(dagbag, dag_id):
+    dag = dagbag.dags[dag_id]
     chain = ["clean", "dedupe", "load", "check", "purge_raw"]
     for up, down in itertools.pairwise(chain):
         assert down in dag.get_task(up).downstream_task_ids, f"{up} must run before {down}"
