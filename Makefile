@@ -9,7 +9,7 @@ BANTIN := $(VENV)/bin/bantin
 # uv from PATH, else a private copy installed with pip into .data/tools (needs only Python 3.11+).
 UV ?= $(or $(shell command -v uv 2>/dev/null),.data/tools/bin/uv)
 
-.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input bench-crawl
+.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input bench-crawl bench-backfill
 
 .data/tools/bin/uv:
 	$(PYTHON) -m venv .data/tools
@@ -60,6 +60,11 @@ bench-bad-input: $(VENV)/.synced
 ## same URLs and settings, per source over the archive replay of all 15; rewrites its docs/benchmarks.md section.
 bench-crawl: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.e2e.crawl_stage --repeats $(or $(REPEATS),5) --write
+
+## make bench-backfill [WORKERS=2]: a month of all 15 sources backfilled under the real scheduler (bantin run in a
+## home of its own, .data/bench-backfill), and one day by hour against by day; rewrites its docs/benchmarks.md section.
+bench-backfill: $(VENV)/.synced
+	$(VENV)/bin/python -m bench.e2e.backfill --workers $(or $(WORKERS),2) --write
 
 ## make run [OFFLINE=1 [DAYS=D] [PER_DAY=N]] [WORKERS=N]: Airflow (api-server, scheduler, dag-processor, triggerer; with WORKERS, an
 ## embedded Celery broker and N Celery workers) on 127.0.0.1:8080 (login

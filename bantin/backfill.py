@@ -10,6 +10,7 @@ import sys
 import time
 from contextlib import closing
 from datetime import date, timedelta
+from typing import NamedTuple
 
 DAG_ID = "news_backfill"
 # Between progress reads: a day's run takes minutes, so a read every few seconds shows each one finish
@@ -21,7 +22,7 @@ PARSE_WAIT_SECONDS = 120
 # Per backfill: its days, how many have a run that succeeded or failed, and the failed runs' ids. A day that
 # already had a run is in backfill_dag_run with no run of its own (exception_reason 'already exists').
 _PROGRESS_SQL = """
-SELECT count(*),
+SELECT b.id, b.dag_id, count(*),
        count(*) FILTER (WHERE dr.state = 'success'),
        count(*) FILTER (WHERE dr.state = 'failed'),
        count(*) FILTER (WHERE bdr.dag_run_id IS NULL),
@@ -29,8 +30,33 @@ SELECT count(*),
        b.completed_at IS NOT NULL
   FROM backfill b JOIN backfill_dag_run bdr ON bdr.backfill_id = b.id
   LEFT JOIN dag_run dr ON dr.id = bdr.dag_run_id
- WHERE b.id = %s
- GROUP BY b.id"""
+ WHERE %(where)s
+ GROUP BY b.id ORDER BY b.id"""
+
+
+class Progress(NamedTuple):
+    id: int
+    dag_id: str
+    days: int
+    succeeded: int
+    failed: int
+    skipped: int
+    failed_runs: list[str]
+    completed: bool
+
+    def line(self) -> str:
+        state = "done" if self.completed else "running"
+        return (f"backfill {self.id} of {self.dag_id} ({state}): {self.succeeded + self.failed} of "
+                f"{self.days - self.skipped} runs done ({self.succeeded} succeeded, {self.failed} failed)"
+                + (f", {self.skipped} days already run" if self.skipped else ""))
+
+
+def progress(env: dict, backfill_id: int | None = None) -> list[Progress]:
+    """One backfill's progress; without `backfill_id`, every running backfill's and the latest one's."""
+    where = "b.id = %s" if backfill_id else "b.completed_at IS NULL OR b.id = (SELECT max(id) FROM backfill)"
+    with _metadata(env) as conn, conn, conn.cursor() as cur:
+        cur.execute(_PROGRESS_SQL.replace("%(where)s", where), (backfill_id,) if backfill_id else ())
+        return [Progress(*row) for row in cur.fetchall()]
 
 
 class BackfillError(ValueError):
@@ -95,21 +121,17 @@ def backfill(env: dict, since: date, until: date, *, max_active_runs: int, repro
         return 0
     last = None
     while True:
-        with _metadata(env) as conn, conn, conn.cursor() as cur:
-            cur.execute(_PROGRESS_SQL, (backfill_id,))
-            total, succeeded, failed, skipped, failed_runs, completed = cur.fetchone()
-        line = (f"backfill {backfill_id}: {succeeded + failed} of {total - skipped} runs done "
-                f"({succeeded} succeeded, {failed} failed)" + (f", {skipped} days already run" if skipped else ""))
-        if line != last:
-            print(line, file=out, flush=True)
-            last = line
-        if completed:
+        (now,) = progress(env, backfill_id)
+        if now.line() != last:
+            print(now.line(), file=out, flush=True)
+            last = now.line()
+        if now.completed:
             break
         time.sleep(POLL_SECONDS)
     # Paused again, so it does not crawl every new day the hourly runs crawl.
     _airflow(env, "dags", "pause", DAG_ID)
-    if failed:
-        print(f"backfill {backfill_id}: failed runs {', '.join(failed_runs)}: clear them in the UI, or "
+    if now.failed:
+        print(f"backfill {backfill_id}: failed runs {', '.join(now.failed_runs)}: clear them in the UI, or "
               "backfill again with --reprocess-failed", file=out, flush=True)
         return 1
     return 0

@@ -81,7 +81,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(run_id)
         return 0
     print_report(run_id=args.run_id)
+    _print_backfills()
     return 0
+
+
+def _print_backfills() -> None:
+    """The running backfills' progress and the latest one's, from Airflow's metadata database: runs done out
+    of runs. The report is the warehouse's; a metadata database not there (yet) is one line, not a failure."""
+    import psycopg2
+
+    from bantin.airflow_env import airflow_env
+    from bantin.backfill import progress
+
+    try:
+        lines = [p.line() for p in progress(airflow_env())]
+    except psycopg2.Error as exc:
+        lines = [f"backfills: Airflow's metadata database cannot tell ({str(exc).strip().splitlines()[0]})"]
+    print("\n".join(lines) or "backfills: none")
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:

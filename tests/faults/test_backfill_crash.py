@@ -99,6 +99,11 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
             runs = probe(env, "SELECT run_id, state FROM dag_run WHERE dag_id = 'news_backfill' "
                               "AND run_type = 'backfill'")
             assert len(runs) == 2 and all(state == "success" for _, state in runs), runs
+            # Progress as the operator sees it: the follower's last line, and `bantin report`'s.
+            done = "backfill 1 of news_backfill (done): 2 of 2 runs done (2 succeeded, 0 failed)"
+            assert backfill_log.read_text().strip().splitlines()[-1] == done, backfill_log.read_text()
+            report = subprocess.run([str(BANTIN), "report"], env=env, capture_output=True, text=True, timeout=120)
+            assert done in report.stdout.splitlines(), report.stdout[-2000:] + report.stderr[-2000:]
 
             articles = probe(env, "SELECT url FROM api.articles", warehouse=True)
             urls = [u for (u,) in articles]

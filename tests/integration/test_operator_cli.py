@@ -100,3 +100,24 @@ def test_latest_run_id(fresh_db):
     run_all(fresh_db, "run_latest")
     done = bantin("report", "--latest-run-id", db=fresh_db)
     assert (done.returncode, done.stdout) == (0, "run_latest\n"), done.stderr
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["backfill"], "no days chosen"),
+    (["backfill", "--since", "2026-03-07", "--until", "2026-03-05"], "no day to backfill"),
+    (["backfill", "--since", "March"], "not an ISO 8601 date"),
+    (["run", "--days", "30"], "add --offline"),
+])
+def test_backfill_and_run_refuse_bad_days(fresh_db, args, says):
+    assert says in one_line_error(bantin(*args, db=fresh_db), args[0])
+
+
+def test_backfill_days_window():
+    from datetime import date
+
+    from bantin.backfill import days_window
+
+    today = date(2026, 3, 7)
+    assert days_window(30, None, None, today) == (date(2026, 2, 5), today)
+    assert days_window(None, date(2026, 3, 1), None, today) == (date(2026, 3, 1), today)
+    assert days_window(None, date(2026, 3, 1), date(2026, 3, 3), today) == (date(2026, 3, 1), date(2026, 3, 3))
