@@ -237,8 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run tasks on this many Celery workers (CeleryExecutor, with an embedded broker) instead "
                         "of the LocalExecutor")
     p.add_argument("--days", type=float, default=None,
-                   help="with --offline: days of news the replay serves before now (default 2; 30 for a month's "
-                        "backfill)")
+                   help="with --offline: days of news the replay serves before now (default 2; 31 for a "
+                        "backfill of the 30 full days before today)")
     p.add_argument("--per-day", type=int, default=None,
                    help="with --offline: articles per source per day (default 48)")
     p.set_defaults(func=_cmd_run)

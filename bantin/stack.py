@@ -219,8 +219,10 @@ def run(offline: bool = False, workers: int = 0, archive: tuple[float, int] = OF
                              "AIRFLOW__CORE__HOSTNAME_CALLABLE": "bantin.airflow_env.worker_hostname"}
     with _maybe_replay(env, archive if offline else None) as replay_url:
         executor = f"CeleryExecutor on {workers} workers" if workers else "LocalExecutor"
+        # A replay of the caller's own (BANTIN_REPLAY_URL, as the fault tests serve) is crawled too.
+        target = replay_url or env.get("BANTIN_REPLAY_URL") or "the live sites"
         print(f"Airflow UI: http://{_client_host(host)}:{port}  user: {ADMIN_USER}  password: {admin_password()}\n"
-              f"crawling: {replay_url or 'the live sites'}; {executor}; Ctrl-C stops everything", flush=True)
+              f"crawling: {target}; {executor}; Ctrl-C stops everything", flush=True)
         procs = {}
         # `kill` (SIGTERM) gets the same orderly stop as Ctrl-C.
         signal.signal(signal.SIGTERM, signal.default_int_handler)
