@@ -90,9 +90,9 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
         "AIRFLOW__CORE__FERNET_KEY": keys["fernet_key"],
         # New DAGs start unpaused: `make run` should ingest without a click in the UI.
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-        # A task whose process died with its scheduler (a crash, a kill) is given back to be run again by the
-        # next scheduler's check for orphans: once a minute rather than every 5 min, so a restarted `make run`
-        # resumes a backfill within a minute or two.
+        # A task whose process died with its scheduler (a crash, a kill) is given back to be run again by a
+        # scheduler's check for orphans, which runs at its start and then every this many seconds: a restart
+        # sooner than Airflow deems the old scheduler dead (30 s) is caught a minute later, not five.
         "AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL": "60",
         # Re-scan dags/ every 30 s instead of 5 min, so an edited DAG shows up while developing.
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",

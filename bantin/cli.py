@@ -90,11 +90,10 @@ def _print_backfills() -> None:
     of runs. The report is the warehouse's; a metadata database not there (yet) is one line, not a failure."""
     import psycopg2
 
-    from bantin.airflow_env import airflow_env
     from bantin.backfill import progress
 
     try:
-        lines = [p.line() for p in progress(airflow_env())]
+        lines = [p.line() for p in progress()]
     except psycopg2.Error as exc:
         lines = [f"backfills: Airflow's metadata database cannot tell ({str(exc).strip().splitlines()[0]})"]
     print("\n".join(lines) or "backfills: none")
@@ -131,16 +130,20 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from bantin.airflow_env import airflow_env
-    from bantin.backfill import backfill, days_window
+    from bantin.backfill import BackfillError, backfill, days_window
     from sources.dates import VN_TZ
 
-    if not (args.days or args.since):
+    if args.days is None and args.since is None:
         raise UserError("no days chosen: give --days N (the N full days before today) or --since [--until]")
-    since, until = (_when(d, flag).date() if d else None for d, flag in ((args.since, "--since"),
-                                                                          (args.until, "--until")))
+    # News days are Vietnam's: a time with another offset is first moved to Vietnam time.
+    since, until = (_when(d, flag).astimezone(VN_TZ).date() if d else None
+                    for d, flag in ((args.since, "--since"), (args.until, "--until")))
     since, until = days_window(args.days, since, until, today=datetime.now(VN_TZ).date())
-    return backfill(airflow_env(), since, until, max_active_runs=args.max_active_runs,
-                    reprocess_failed=args.reprocess_failed, follow=not args.no_wait)
+    try:
+        return backfill(airflow_env(), since, until, max_active_runs=args.max_active_runs,
+                        reprocess_failed=args.reprocess_failed, follow=not args.no_wait)
+    except BackfillError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def _cmd_airflow_env(args: argparse.Namespace) -> int:
@@ -163,8 +166,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from bantin.stack import OFFLINE_ARCHIVE, run
 
-    if (args.days or args.per_day) and not args.offline:
+    if (args.days is not None or args.per_day is not None) and not args.offline:
         raise UserError("--days and --per-day size the offline replay: add --offline")
+    if (args.days is not None and args.days <= 0) or (args.per_day is not None and args.per_day <= 0):
+        raise UserError("--days and --per-day must be positive")
     days, per_day = OFFLINE_ARCHIVE
     return run(offline=args.offline, workers=args.workers,
                archive=(args.days or days, args.per_day or per_day))

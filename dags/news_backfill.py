@@ -18,7 +18,7 @@ from crawlers.run import DEFAULT_TIMEOUT_SECONDS
     start_date=pendulum.datetime(2026, 1, 1, tz="Asia/Ho_Chi_Minh"),
     catchup=False,
     # Paused, so it never crawls a day the hourly runs already crawled unless an operator asks: a backfill
-    # needs it unpaused (the scheduler runs no task of a paused DAG) and the runbook pauses it afterwards.
+    # needs it unpaused (the scheduler runs no task of a paused DAG), and `bantin backfill` pauses it after.
     is_paused_upon_creation=True,
     # The backfill's own --max-active-runs decides its parallelism; this bounds the scheduled run.
     max_active_runs=2,
@@ -28,6 +28,10 @@ from crawlers.run import DEFAULT_TIMEOUT_SECONDS
         # slow one. The crawl's own watchdog (DEFAULT_TIMEOUT_SECONDS) stops a hung scrapy with a clearer
         # message, so the task's limit sits a quarter hour beyond it.
         "execution_timeout": timedelta(seconds=DEFAULT_TIMEOUT_SECONDS, minutes=15),
+        # The scheduler queues by priority, then oldest logical date first: at equal weights every backfill
+        # day would take each source's pool before the latest hour. Weight 0 lets the hourly runs (weight 1
+        # and up) go first, so news stays fresh while a month is backfilled.
+        "priority_weight": 0,
     },
     tags=["bantin", "ingest", "crawl", "backfill"],
     doc_md=runbook("backfill.md"),

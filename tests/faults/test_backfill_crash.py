@@ -33,8 +33,10 @@ SINCE, UNTIL = date(2026, 3, 5), date(2026, 3, 7)
 # Start-up (about a minute, twice), two daily runs of 20 tasks through 4 task slots, and the restart's wait for
 # the scheduler to give the killed tasks back: well under this on the 2-core reference machine.
 TIMEOUT_S = 1200
-MID_BACKFILL = ("SELECT 1 FROM task_instance WHERE dag_id = 'news_backfill' GROUP BY dag_id HAVING count(*) "
+OF_THE_BACKFILL = "dag_id = 'news_backfill' AND run_id LIKE 'backfill\\_\\_%'"
+MID_BACKFILL = (f"SELECT 1 FROM task_instance WHERE {OF_THE_BACKFILL} GROUP BY dag_id HAVING count(*) "
                 "FILTER (WHERE state = 'success') >= 1 AND count(*) FILTER (WHERE state = 'running') >= 1")
+WAITING = "no scheduler running: waiting for `make run`"
 
 
 def _expected() -> set[str]:
@@ -88,9 +90,10 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
             for p in [psutil.Process(stack.pid), *victims]:
                 p.kill()
             psutil.wait_procs(victims, timeout=30)
-            killed = probe(env, "SELECT task_id, state FROM task_instance WHERE dag_id = 'news_backfill' "
-                                "AND state = 'running'")
+            killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'")
             assert killed, "no task of the backfill was running when its processes were killed"
+            # The follower outlives the machine's processes and says what it waits for; the operator restarts.
+            _wait("the follower did not notice", lambda: WAITING in backfill_log.read_text(), 120, backfill_log)
 
             stack = _start(env, run_log)
             _wait("the backfill did not finish after the restart", lambda: follower.poll() is not None,
@@ -99,6 +102,9 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
             runs = probe(env, "SELECT run_id, state FROM dag_run WHERE dag_id = 'news_backfill' "
                               "AND run_type = 'backfill'")
             assert len(runs) == 2 and all(state == "success" for _, state in runs), runs
+            # The warehouse names them apart from the hourly runs that end when a day does.
+            loaded = {r for (r,) in probe(env, "SELECT DISTINCT run_id FROM api.run_stats", warehouse=True)}
+            assert {f"news_backfill:{run_id}" for run_id, _ in runs} <= loaded, loaded
             # Progress as the operator sees it: the follower's last line, and `bantin report`'s.
             done = "backfill 1 of news_backfill (done): 2 of 2 runs done (2 succeeded, 0 failed)"
             assert backfill_log.read_text().strip().splitlines()[-1] == done, backfill_log.read_text()
