@@ -89,6 +89,8 @@ def test_the_backfill_dag_runs_the_ingest_tasks(dagbag):
     from crawlers.run import DEFAULT_TIMEOUT_SECONDS
 
     assert all(t.execution_timeout.total_seconds() > DEFAULT_TIMEOUT_SECONDS for t in daily.tasks)
+    # The latest hour's crawl takes a source's pool before a backfill day's.
+    assert all(t.priority_weight < hourly.get_task(t.task_id).priority_weight for t in daily.tasks)
 
 
 @pytest.mark.parametrize("dag_id", INGEST)
