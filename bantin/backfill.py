@@ -62,7 +62,7 @@ class Progress(NamedTuple):
         state = "done" if self.completed else "running"
         return (f"backfill {self.id} of {self.dag_id} ({state}): {self.succeeded + self.failed} of "
                 f"{self.days - self.others} runs done ({self.succeeded} succeeded, {self.failed} failed)"
-                + (f"; {self.others} days left to runs that already existed" if self.others else ""))
+                + (f"; days left to runs that already existed: {self.others}" if self.others else ""))
 
 
 def days_window(days: int | None, since: date | None, until: date | None, today: date) -> tuple[date, date]:
