@@ -195,8 +195,8 @@ def markdown(r: dict) -> str:
         f"| one day by day (news_backfill) | 1 | {d_tasks} | {d_wall:.0f} s | {d_busy:.0f} s |",
         f"| {r['days_back']} days by day (`bantin backfill --days {r['days_back']}`) | {m_runs} | "
         f"{m_tasks} | {m_wall:.0f} s ({m_wall / 60:.1f} min) | {m_busy:.0f} s |", "",
-        f"A day by hour takes **{h_wall / d_wall:.1f}×** the wall time of the same day by day, for the same "
-        f"articles: each of the 23 runs more adds {per_run:.0f} s of wall time at 2 runs at a time ((hourly − "
+        f"A day by hour takes **{h_wall / d_wall:.1f}×** the wall time of a day of the same size by "
+        f"day: each of the 23 runs more adds {per_run:.0f} s of wall time at 2 runs at a time ((hourly − "
         f"daily) ÷ 23), 20 task processes and 15 crawls that fetch their feeds, listings and shards again. A month "
         f"by hour would spend about {per_run * 720 / 60:.0f} min on that alone: hence news_backfill. The month's "
         f"runs fetched {r['landed'][1]} article pages and stored {r['landed'][2]} new articles in "
