@@ -37,8 +37,7 @@ from crawlers.run import DEFAULT_TIMEOUT_SECONDS
     doc_md=runbook("backfill.md"),
 )
 def news_backfill():
-    # A daily run ends at midnight, as the hourly run of 23:00 does, and Airflow names both runs after that
-    # end: the prefix keeps their rows apart in the warehouse.
+    # Its run ids can equal news_ingest's (ingest_tasks says why): prefixed, their rows stay apart.
     ingest_tasks(run_prefix="news_backfill:")
 
 
