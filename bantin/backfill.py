@@ -11,7 +11,6 @@ import time
 from contextlib import closing
 from datetime import date, datetime, timedelta
 from datetime import time as midnight
-from pathlib import Path
 from typing import NamedTuple
 
 from sources.dates import VN_TZ
@@ -107,8 +106,9 @@ def _busy_runs() -> list[str]:
 
 
 def _airflow(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name("airflow")), *args], env=env, capture_output=True,
-                          text=True)
+    from bantin.stack import _airflow_bin
+
+    return subprocess.run([_airflow_bin(), *args], env=env, capture_output=True, text=True)
 
 
 def _message(done: subprocess.CompletedProcess) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 import psutil
 
 from bench.dedup.common import publish
-from bench.e2e.home import own_home_env, probe, stop_own_server
+from bench.e2e.home import own_home_env, probe, stop_own_server, wait_for
 from sources.dates import VN_TZ
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,15 +42,6 @@ def _airflow_env(env: dict) -> dict:
     out = subprocess.run([str(BANTIN), "airflow-env"], env=env, capture_output=True, text=True, check=True).stdout
     extra = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1) for line in out.splitlines())
     return {**env, **extra}
-
-
-def _wait(what: str, until, timeout: float, poll: float = 5):
-    deadline = time.monotonic() + timeout
-    while not (found := until()):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out: {what}")
-        time.sleep(poll)
-    return found
 
 
 class PeakRss:
@@ -80,7 +71,8 @@ class PeakRss:
                 continue
             for p in procs:
                 try:
-                    self.peaks[self.kind(p.cmdline())] = max(self.peaks[self.kind(p.cmdline())], p.memory_info().rss)
+                    kind = self.kind(p.cmdline())
+                    self.peaks[kind] = max(self.peaks[kind], p.memory_info().rss)
                 except psutil.Error:
                     pass
 
@@ -132,7 +124,7 @@ def run(days_back: int, per_day: int, workers: int) -> dict:
                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     results = {"days_back": days_back, "per_day": per_day, "workers": workers}
     try:
-        _wait("the DAGs parsed", lambda: len(probe(env, "SELECT 1 FROM dag WHERE dag_id IN "
+        wait_for("the DAGs parsed", lambda: len(probe(env, "SELECT 1 FROM dag WHERE dag_id IN "
                                                         "('news_ingest', 'news_backfill')")) == 2, 300)
         aenv = _airflow_env(env)
         # 1. granularity: the hourly DAG over one day, then the daily DAG over the day before.
@@ -140,7 +132,7 @@ def run(days_back: int, per_day: int, workers: int) -> dict:
                         "--from-date", f"{hourly_day}T00:00:00+07:00", "--to-date", f"{hourly_day}T23:00:00+07:00"],
                        env=aenv, check=True, capture_output=True)
         hourly = _last_backfill(env, "news_ingest")
-        _wait("the hourly backfill", lambda: _done(env, hourly), 3600, poll=10)
+        wait_for("the hourly backfill", lambda: _done(env, hourly), 3600, HOME / "run.log", poll=10)
         results["hourly"] = _backfill_seconds(env, hourly)
         t0 = time.monotonic()
         subprocess.run([str(BANTIN), "backfill", "--since", str(daily_day), "--until", str(hourly_day)],

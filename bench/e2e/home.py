@@ -41,3 +41,16 @@ def probe(env: dict, sql: str, warehouse: bool = False) -> list:
     if done.returncode:
         return []  # not migrated yet
     return [tuple(row) for row in json.loads(done.stdout)]
+
+
+def wait_for(what: str, until, timeout: float, *logs: Path, poll: float = 3):
+    """Poll `until()` until it returns something true (returned); past `timeout` seconds, fail naming `what`,
+    with the tail of each log in `logs`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (found := until()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out: {what}\n" + "\n".join(p.read_text()[-3000:] for p in logs))
+        time.sleep(poll)
+    return found

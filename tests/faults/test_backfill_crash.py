@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 from fault_harness import VN
 from helpers import REPO, own_home_env, probe, serving_replay, stop_own_server
 
+from bench.e2e.home import wait_for
 from crawlers.replay.archive import Archive
 from crawlers.replay.reply import archive_fault
 from crawlers.replay.server import Replay
@@ -53,14 +53,6 @@ def _start(env: dict, log: Path) -> subprocess.Popen:
                                 start_new_session=True)
 
 
-def _wait(what: str, until, timeout: float, *logs: Path):
-    deadline = time.monotonic() + timeout
-    while not (found := until()):
-        assert time.monotonic() < deadline, f"{what}:\n" + "\n".join(p.read_text()[-3000:] for p in logs)
-        time.sleep(3)
-    return found
-
-
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
                     reason="`make run` is the local stack on the embedded PostgreSQL")
 def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
@@ -76,14 +68,14 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
         stack = _start(env, run_log)
         follower = None
         try:
-            _wait("news_backfill was not parsed", lambda: probe(
+            wait_for("news_backfill was not parsed", lambda: probe(
                 env, "SELECT 1 FROM dag WHERE dag_id = 'news_backfill'"), TIMEOUT_S / 4, run_log)
             with open(backfill_log, "wb") as out:
                 follower = subprocess.Popen(
                     [str(BANTIN), "backfill", "--since", SINCE.isoformat(), "--until", UNTIL.isoformat()],
                     env=env, stdout=out, stderr=subprocess.STDOUT)
             # Kill once a crawl of the backfill has finished and others are running: mid-backfill.
-            _wait("the backfill never got going", lambda: probe(env, MID_BACKFILL), TIMEOUT_S / 2, run_log,
+            wait_for("the backfill never got going", lambda: probe(env, MID_BACKFILL), TIMEOUT_S / 2, run_log,
                   backfill_log)
             victims = [p for p in psutil.Process(stack.pid).children(recursive=True) if p.name() != "postgres"]
             assert any("scheduler" in " ".join(p.cmdline()) for p in victims), "no scheduler to kill"
@@ -93,10 +85,10 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
             killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'")
             assert killed, "no task of the backfill was running when its processes were killed"
             # The follower outlives the machine's processes and says what it waits for; the operator restarts.
-            _wait("the follower did not notice", lambda: WAITING in backfill_log.read_text(), 120, backfill_log)
+            wait_for("the follower did not notice", lambda: WAITING in backfill_log.read_text(), 120, backfill_log)
 
             stack = _start(env, run_log)
-            _wait("the backfill did not finish after the restart", lambda: follower.poll() is not None,
+            wait_for("the backfill did not finish after the restart", lambda: follower.poll() is not None,
                   TIMEOUT_S, run_log, backfill_log)
             assert follower.returncode == 0, backfill_log.read_text()[-3000:]
             runs = probe(env, "SELECT run_id, state FROM dag_run WHERE dag_id = 'news_backfill' "
