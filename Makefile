@@ -16,8 +16,10 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),.data/tools/bin/uv)
 	.data/tools/bin/python -m pip install --quiet 'uv>=0.8'
 
 # Re-sync only when the lock or the project metadata changed; a second `make` reuses the venv.
+# --compile-bytecode: these machines set PYTHONDONTWRITEBYTECODE, so without .pyc files every task process and
+# every `scrapy crawl` compiled Airflow, Scrapy and numpy from source again (docs/benchmarks.md, start-up).
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	touch $@
 
 ## make demo: bootstrap (embedded PostgreSQL, warehouse, Airflow metadata, pools), run news_ingest once
