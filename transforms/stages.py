@@ -126,28 +126,33 @@ def _clean_page(run_id: str, page: dict):
         return "rejected", "parse_error", f"page {page['page_id']}: {type(exc).__name__}: {exc}"
 
 
-def clean_run(db_url: str, run_id: str) -> dict:
-    """Extract every article page landed by `run_id` into staging; everything else becomes a reject.
+def clean_run(db_url: str, run_id: str, source: str | None = None) -> dict:
+    """Extract every article page landed by `run_id` (of `source` only, when given) into staging; everything else
+    becomes a reject. A source's clean replaces that source's rows of the run and nothing else, so the DAG cleans
+    each source in a task of its own while the other sources still crawl.
 
     One page never fails the run: a page that cannot be read, extracted or stored is a reject naming it."""
     from psycopg2.extras import execute_values
 
     counts = {"pages": 0, "staged": 0, "rejected": 0, "skipped_non_article_urls": 0}
+    # `source IS NULL` makes one statement serve the whole run (reprocess) and one source (the DAG's tasks).
+    which = {"run": run_id, "source": source}
+    of_the_run = "run_id = %(run)s AND (%(source)s::text IS NULL OR source = %(source)s)"
     with transaction(db_url) as (conn, out):
-        out.execute("DELETE FROM staging.articles WHERE run_id = %s", (run_id,))
-        out.execute("DELETE FROM core.rejects WHERE run_id = %s", (run_id,))
+        out.execute(f"DELETE FROM staging.articles WHERE {of_the_run}", which)
+        out.execute(f"DELETE FROM core.rejects WHERE {of_the_run}", which)
         out.execute(
-            """INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at)
-               SELECT run_id, source, url, 'fetch', reason, detail, failed_at
-               FROM raw.fetch_failures WHERE run_id = %s""",
-            (run_id,),
+            f"""INSERT INTO core.rejects (run_id, source, url, stage, reason, detail, occurred_at)
+                SELECT run_id, source, url, 'fetch', reason, detail, failed_at
+                FROM raw.fetch_failures WHERE {of_the_run}""",
+            which,
         )
         staged, rejects = [], []
         # A named (server-side) cursor streams pages instead of holding a whole run's bodies in memory.
         pages = conn.cursor(name="pages")
         pages.itersize = 50
         columns = ("page_id", "source", "url", "final_url", "status", "headers", "body_gz", "fetched_at")
-        pages.execute(f"SELECT {', '.join(columns)} FROM raw.pages WHERE run_id = %s ORDER BY page_id", (run_id,))
+        pages.execute(f"SELECT {', '.join(columns)} FROM raw.pages WHERE {of_the_run} ORDER BY page_id", which)
         for values in pages:
             page = dict(zip(columns, values))
             outcome = _clean_page(run_id, page)
@@ -166,10 +171,7 @@ def clean_run(db_url: str, run_id: str) -> dict:
         pages.close()
         counts["staged"] += flush_staged(out, staged, rejects, execute_values)
         counts["rejected"] += _flush_rejects(out, run_id, rejects, execute_values)
-        # Fresh statistics for the rows just written: planned on a staging table it believes empty, dedupe and
-        # load nest-loop over core.articles, a cost that grows with the run instead of staying seconds.
-        out.execute("ANALYZE staging.articles")
-    log.info("clean %s: %s", run_id, counts)
+    log.info("clean %s%s: %s", run_id, f" ({source})" if source else "", counts)
     return counts
 
 
@@ -233,7 +235,14 @@ LOAD_STATEMENTS = ("load_new", "load_versions", "load_updates", "load_duplicates
 
 def dedupe_run(db_url: str, run_id: str) -> dict:
     """Decide new / updated / duplicate for each staged article of the run."""
-    with transaction(db_url) as (_, cur):
+    with transaction(db_url) as (conn, cur):
+        # Fresh statistics for the rows the cleans just wrote: planned on a staging table it believes empty,
+        # dedupe and load nest-loop over core.articles, a cost that grows with the run instead of staying
+        # seconds. Once here, after all of the run's cleans, rather than in each source's: ANALYZE's lock
+        # conflicts with itself, so fifteen cleans would queue behind one another's. Committed at once, so a
+        # concurrent run's dedupe does not wait for this one to finish.
+        cur.execute("ANALYZE staging.articles")
+        conn.commit()
         cur.execute(stage_sql("dedupe"), {"run": run_id})
         cur.execute("SELECT action, count(*) FROM staging.articles WHERE run_id = %s GROUP BY action", (run_id,))
         counts = dict(cur.fetchall())

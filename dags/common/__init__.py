@@ -52,8 +52,8 @@ def daily() -> CronDataIntervalTimetable:
 
 
 def ingest_tasks(run_prefix: str = "") -> None:
-    """Add crawl_<source> (one per source) >> clean >> dedupe >> load >> check >> purge_raw to the DAG being
-    defined. Orchestration only: every task body is one call into crawlers/ or transforms/.
+    """Add crawl_<source> >> clean_<source> (one pair per source) >> dedupe >> load >> check >> purge_raw to the
+    DAG being defined. Orchestration only: every task body is one call into crawlers/ or transforms/.
 
     The warehouse keys its rows by run id. `run_prefix` qualifies a DAG's run ids there when they could equal
     another DAG's over the same sources: Airflow names a run after its interval's end, and a daily run ends at
@@ -69,11 +69,11 @@ def ingest_tasks(run_prefix: str = "") -> None:
                          env={"BANTIN_DATABASE_URL": database_url()})
 
     @task
-    def clean(run_id=None) -> dict:
+    def clean(source: str, run_id=None) -> dict:
         from transforms.stages import clean_run
         from warehouse.db import database_url
 
-        return clean_run(database_url(), run_prefix + run_id)
+        return clean_run(database_url(), run_prefix + run_id, source)
 
     @task
     def dedupe(run_id=None) -> dict:
@@ -113,9 +113,13 @@ def ingest_tasks(run_prefix: str = "") -> None:
         return purge(database_url(), data_interval_end)
 
     # One task per source rather than crawl.expand(): Airflow cannot give mapped instances different pools
-    # (apache/airflow#33657, open), and a pool per source is what keeps backfills polite. The source list is
-    # the folders under sources/, read from the DAG bundle itself (no database or network).
-    crawls = [
-        crawl.override(task_id=f"crawl_{name}", pool=crawl_pool(name))(name) for name in source_names()
-    ]
-    crawls >> clean() >> dedupe() >> load() >> check() >> purge_raw()
+    # (apache/airflow#33657, open), and a pool per source is what keeps backfills polite. Each source's clean
+    # follows its own crawl, not all of them: extraction is the run's CPU-bound work, and so it overlaps the
+    # crawls still going and spreads over every worker slot. The source list is the folders under sources/, read
+    # from the DAG bundle itself (no database or network).
+    cleaned = []
+    for name in source_names():
+        crawled = crawl.override(task_id=f"crawl_{name}", pool=crawl_pool(name))(name)
+        cleaned.append(clean.override(task_id=f"clean_{name}")(name))
+        crawled >> cleaned[-1]
+    cleaned >> dedupe() >> load() >> check() >> purge_raw()

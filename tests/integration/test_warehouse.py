@@ -160,6 +160,33 @@ def test_rejects_are_recorded_with_reasons_and_stats(fresh_db):
         stages.check_run(fresh_db, "run_r")
 
 
+def test_cleaning_one_source_leaves_the_others_rows(fresh_db):
+    """The DAG cleans each source in a task of its own (clean_<source>), side by side: a source's clean, or its
+    retry, stages and rejects that source's pages alone, and together they stage what one clean of the run does."""
+    bad = [("vnexpress", "https://vnexpress.net/loi-may-chu-1000002.html", 500, b"oops")]
+    failures = [("tuoitre", "https://tuoitre.vn/cham-12345678901234567.htm", "timeout")]
+    for run_id in ("run_whole", "run_split"):
+        land(fresh_db, run_id, good_pages() + bad, failures=failures)
+    stages.clean_run(fresh_db, "run_whole")
+
+    def rows(run_id: str) -> list:
+        return query(fresh_db, """SELECT 'staged', source, url, title, body, published_at FROM staging.articles
+                                  WHERE run_id = %(run)s
+                                  UNION ALL SELECT 'reject', source, url, stage, reason, occurred_at FROM core.rejects
+                                  WHERE run_id = %(run)s ORDER BY 1, 2, 3""", {"run": run_id})
+
+    assert stages.clean_run(fresh_db, "run_split", source="vnexpress") == {
+        "pages": 2, "staged": 1, "rejected": 1, "skipped_non_article_urls": 0}
+    assert {r[1] for r in rows("run_split")} == {"vnexpress"}, "a source's clean touched another source's rows"
+    stages.clean_run(fresh_db, "run_split", source="tuoitre")
+    assert rows("run_split") == rows("run_whole")
+    stages.clean_run(fresh_db, "run_split", source="vnexpress")  # a retry of one source's clean
+    assert rows("run_split") == rows("run_whole")
+    stages.dedupe_run(fresh_db, "run_split")
+    assert {s: v["new"] for s, v in stages.load_run(fresh_db, "run_split", *WINDOW).items()} == {
+        "tuoitre": 1, "vnexpress": 1}
+
+
 def test_check_fails_a_run_that_fetched_but_stored_nothing(fresh_db):
     land(fresh_db, "run_z", [("vnexpress", "https://vnexpress.net/loi-1000003.html", 500, b"down")])
     run_all(fresh_db, "run_z")

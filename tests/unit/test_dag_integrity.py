@@ -105,12 +105,26 @@ def test_one_crawl_per_source_in_its_own_pool(dagbag, dag_id):
         task = dag.get_task(f"crawl_{name}")
         assert task.pool == f"crawl_{name}", f"crawl_{name} runs in pool {task.pool!r}"
         assert created.get(task.pool, {}).get("slots") == 1, f"the bootstrap does not create pool {task.pool}"
-        assert dag.get_task("clean").task_id in task.downstream_task_ids, f"crawl_{name} does not feed clean"
+
+
+
+@pytest.mark.parametrize("dag_id", INGEST)
+def test_each_source_is_cleaned_as_soon_as_it_is_crawled(dagbag, dag_id):
+    """clean_<source> after crawl_<source> alone, so cleaning one source overlaps the other crawls and the
+    cleans spread over every worker slot; dedupe waits for them all."""
+    from sources import source_names
+
+    dag = dagbag.dags[dag_id]
+    for name in source_names():
+        clean = dag.get_task(f"clean_{name}")
+        assert clean.upstream_task_ids == {f"crawl_{name}"}, f"clean_{name} waits for {clean.upstream_task_ids}"
+        assert clean.downstream_task_ids == {"dedupe"}
+    assert dag.get_task("dedupe").upstream_task_ids == {f"clean_{name}" for name in source_names()}
 
 
 @pytest.mark.parametrize("dag_id", INGEST)
 def test_stage_order(dagbag, dag_id):
     dag = dagbag.dags[dag_id]
-    chain = ["clean", "dedupe", "load", "check", "purge_raw"]
+    chain = ["dedupe", "load", "check", "purge_raw"]
     for up, down in itertools.pairwise(chain):
         assert down in dag.get_task(up).downstream_task_ids, f"{up} must run before {down}"
