@@ -109,7 +109,7 @@ def _cmd_replay(args: argparse.Namespace) -> int:
             archive = Archive(**{k: v for k, v in (("days", args.days), ("per_day", args.per_day)) if v is not None})
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    serve(host=args.host, port=args.port, anchor=args.anchor, archive=archive)
+    serve(host=args.host, port=args.port, anchor=args.anchor, archive=archive, own_address=args.own_address)
     return 0
 
 
@@ -207,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "with --per-day; without either, the demo's small replay)")
     p.add_argument("--per-day", type=int, default=None,
                    help="archive articles per source per day (default 48 with --days)")
+    p.add_argument("--own-address", action="store_true",
+                   help="serve links to the sites as links to the replay (http://HOST:PORT/<site host>/...), for "
+                        "a crawler without bantin's rewrite middleware")
     p.set_defaults(func=_cmd_replay)
 
     p = sub.add_parser("reprocess", help="clean, dedupe and load again from raw pages already landed")

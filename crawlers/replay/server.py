@@ -1,7 +1,9 @@
 """The replay's HTTP server: stdlib ThreadingHTTPServer answering `/<host>/<path>?<query>` from the site map."""
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 import socket
 import time
 from datetime import datetime, timedelta
@@ -31,9 +33,12 @@ def slow_seconds() -> float:
 class Replay:
     """Every source's site, routed by the request's first path segment (the original host)."""
 
-    def __init__(self, anchor: str | datetime | None = None, archive: Archive | None = None):
+    def __init__(self, anchor: str | datetime | None = None, archive: Archive | None = None,
+                 own_address: str | None = None):
         """The demo's replay by default: three synthetic sites and twelve serving their recorded pages. With an
-        `archive`, every source serves that span and density of synthetic articles in its own layout."""
+        `archive`, every source serves that span and density of synthetic articles in its own layout. With
+        `own_address` (the replay's base URL), the links it serves to a replayed site lead back to the replay,
+        `https://HOST/PATH` as `BASE/HOST/PATH`: for a crawler that has no rewrite middleware, such as a peer's."""
         if anchor is None:
             anchor = DEFAULT_ANCHOR
         if isinstance(anchor, str):
@@ -60,6 +65,12 @@ class Replay:
         for site in sites.values():
             for host in site.hosts:
                 self.sites[host] = site
+        self.own_address = own_address
+        # Any scheme or none (`//HOST/`), and only where the host ends: `vnexpress.net` but not `vnexpress.net.vn`.
+        # Longest first, so `www.bienphong.com.vn` is not taken for `bienphong.com.vn` preceded by `www.`.
+        hosts = sorted(self.sites, key=len, reverse=True)
+        self._links = re.compile(rb"(?:https?:)?//(" + b"|".join(re.escape(h.encode()) for h in hosts)
+                                 + rb")(?![\w.-])", re.IGNORECASE)
 
     def handle(self, raw_path: str) -> Reply:
         """`raw_path` is `/<host>/<path>?<query>` as the rewrite middleware sends it."""
@@ -69,6 +80,9 @@ class Replay:
         reply = site.route(host.lower(), "/" + rest, query) if site else None
         if reply is None:
             return Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
+        if self.own_address:
+            base = self.own_address.rstrip("/").encode()
+            reply = dataclasses.replace(reply, body=self._links.sub(lambda m: base + b"/" + m[1].lower(), reply.body))
         return reply
 
 
@@ -127,6 +141,11 @@ class ReplayHandler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
 
-def make_server(host: str = "127.0.0.1", port: int = 0, anchor=None, archive: Archive | None = None) -> ReplayServer:
-    """A bound, not yet serving, replay server; port 0 picks a free port (see `server.server_address`)."""
-    return ReplayServer((host, port), Replay(anchor, archive))
+def make_server(host: str = "127.0.0.1", port: int = 0, anchor=None, archive: Archive | None = None,
+                own_address: bool = False) -> ReplayServer:
+    """A bound, not yet serving, replay server; port 0 picks a free port (see `server.server_address`). With
+    `own_address`, the links it serves lead back to it (`Replay`)."""
+    server = ReplayServer((host, port), Replay(anchor, archive))
+    if own_address:
+        server.replay.own_address = "http://{}:{}".format(*server.server_address[:2])
+    return server

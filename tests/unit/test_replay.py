@@ -176,3 +176,25 @@ def test_accepted_connections_send_without_delay():
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         server.server_close()
+
+
+def test_own_address_links_keep_a_crawler_without_the_rewrite_on_the_replay():
+    # A peer crawler (news-please in bench/e2e) has no rewrite middleware: it follows the links it is served.
+    # With own_address, every link to a replayed site leads back to the replay, in the address scheme the rewrite
+    # uses, and what is not a replayed site is left alone.
+    base = "http://127.0.0.1:8765"
+    replay = Replay(own_address=base)
+    plain = Replay()
+    feed = "/vnexpress.net/rss/tin-moi-nhat.rss"
+    items = disc.parse_feed(replay.handle(feed).body, base + feed)
+    assert items and all(i.url.startswith(base + "/vnexpress.net/") for i in items)
+    original = [i.url for i in disc.parse_feed(plain.handle(feed).body, "https://vnexpress.net" + feed[14:])]
+    assert [i.url for i in items] == [replay_url(u, base) for u in original]
+    page = replay.handle("/" + original[0].split("://", 1)[1]).body
+    assert b"https://vnexpress.net/" not in page and b"//vnexpress.net/" not in page
+    assert f"{base}/vnexpress.net/".encode() in page
+    robots = replay.handle("/www.bienphong.com.vn/robots.txt").body.decode()
+    assert f"Sitemap: {base}/www.bienphong.com.vn/" in robots, robots
+    # Everything else is served as before.
+    assert replay.handle(feed).status == plain.handle(feed).status == 200
+    assert replay.handle("/nowhere.example/").status == 404
