@@ -85,6 +85,10 @@ def test_migrations_are_idempotent_and_complete(fresh_db):
     assert query(fresh_db, "SELECT version_num FROM bantin_schema_version") == [(head,)]
     # The story band index is derived data, rebuilt from the signatures: unlogged, so loads write no WAL for it.
     assert query(fresh_db, "SELECT relpersistence FROM pg_class WHERE oid = 'core.article_bands'::regclass") == [("u",)]
+    # Landed bodies are gzip already: stored out of line as they are, never put through PostgreSQL's own
+    # compression, which only spends the server's CPU failing to shrink them during a crawl.
+    assert query(fresh_db, "SELECT attstorage FROM pg_attribute WHERE attrelid = 'raw.pages'::regclass "
+                           "AND attname = 'body_gz'") == [("e",)]
 
 
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
