@@ -208,8 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-day", type=int, default=None,
                    help="archive articles per source per day (default 48 with --days)")
     p.add_argument("--own-address", action="store_true",
-                   help="serve links to the sites as links to the replay (http://HOST:PORT/<site host>/...), for "
-                        "a crawler without bantin's rewrite middleware")
+                   help="serve each site at the root of a port of its own (a JSON map of them on the first line) with "
+                        "links leading there, for a crawler without bantin's rewrite middleware")
     p.set_defaults(func=_cmd_replay)
 
     p = sub.add_parser("reprocess", help="clean, dedupe and load again from raw pages already landed")

@@ -311,6 +311,12 @@ class ArchiveSite:
         self.sitemaps = {urlsplit(u).path for u in discovery.get("sitemaps", [])}
         self.listings = {urlsplit(s["url"]).path: s for s in discovery.get("listings", [])}
         self.shards = self._shards(discovery.get("archives", []))
+        self.shard_paths = {urlsplit(url).path: url for url in self.shards}
+        # What robots.txt names, as a real site's names its sitemap index: the news sitemaps and the dated shards
+        # (the index's children), so a crawler that discovers from robots.txt alone reaches the archive too.
+        self.robots = "User-agent: *\nAllow: /\n" + "".join(f"Sitemap: {url}\n" for url in dict.fromkeys(
+            [*discovery.get("sitemaps", []),
+             *(url for url, (spec, *_) in self.shards.items() if spec.get("parse") == "sitemap")]))
         urls = [self.template.url, *discovery.get("feeds", []), *discovery.get("sitemaps", []),
                 *(s["url"] for s in discovery.get("listings", [])),
                 *(a["template"] for a in discovery.get("archives", []))]
@@ -338,7 +344,7 @@ class ArchiveSite:
         return sorted(out, key=lambda e: e.published, reverse=True)
 
     def _shards(self, archives: list[dict]) -> dict[str, tuple]:
-        """Every archive path the span needs -> (its spec, its period [from, to), its number among the spec's
+        """Every archive URL the span needs -> (its spec, its period [from, to), its number among the spec's
         numbered pages, if it has them)."""
         out = {}
         start = self.anchor - timedelta(days=self.archive.days)
@@ -346,7 +352,7 @@ class ArchiveSite:
             for lo, hi in periods(spec["period"], start, self.anchor + timedelta(seconds=1), VN_TZ):
                 for url in expand_archive(spec, lo, lo + timedelta(seconds=1)):
                     page = re.search(r"(\d+)\.htm$", url) if spec.get("params", {}).get("page") else None
-                    out.setdefault(urlsplit(url).path, (spec, lo, hi, int(page[1]) if page else None))
+                    out.setdefault(url, (spec, lo, hi, int(page[1]) if page else None))
         return out
 
     def between(self, lo: datetime, hi: datetime) -> list[Entry]:
@@ -407,15 +413,17 @@ class ArchiveSite:
 
     def route(self, host: str, path: str, query: str) -> Reply | None:
         if path == "/robots.txt":
-            return Reply(200, b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8")
+            return Reply(200, self.robots.encode(), "text/plain; charset=utf-8")
         if path in self.by_path:
             return self.article(self.by_path[path])
         if path in self.feeds:
             return self.feed()
+        # A dated archive first: where the profile names one URL as both (Lao Động's /sitemap.xml), it is the
+        # site's whole index, which a news sitemap's last days are part of.
+        if path in self.shard_paths:
+            return self._shard(*self.shards[self.shard_paths[path]])
         if path in self.sitemaps:
             return self.urlset([e for e in self.entries if e.published > self.anchor - NEWS_SITEMAP])
-        if path in self.shards:
-            return self._shard(*self.shards[path])
         if path in self.listings:
             spec = self.listings[path]
             page = int(query.removeprefix("page=")) if query.startswith("page=") and query[5:].isdigit() else 1

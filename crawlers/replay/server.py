@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import socket
@@ -34,11 +35,12 @@ class Replay:
     """Every source's site, routed by the request's first path segment (the original host)."""
 
     def __init__(self, anchor: str | datetime | None = None, archive: Archive | None = None,
-                 own_address: str | None = None):
+                 own_address: dict[str, str] | None = None):
         """The demo's replay by default: three synthetic sites and twelve serving their recorded pages. With an
         `archive`, every source serves that span and density of synthetic articles in its own layout. With
-        `own_address` (the replay's base URL), the links it serves to a replayed site lead back to the replay,
-        `https://HOST/PATH` as `BASE/HOST/PATH`: for a crawler that has no rewrite middleware, such as a peer's."""
+        `own_address` ({host: base URL}, each host a server of its own: `site_servers`), the links and redirects
+        it serves to a replayed site lead back to the replay, `https://HOST/PATH` as `BASE/PATH`: for a crawler
+        that has no rewrite middleware, such as a peer's."""
         if anchor is None:
             anchor = DEFAULT_ANCHOR
         if isinstance(anchor, str):
@@ -81,8 +83,11 @@ class Replay:
         if reply is None:
             return Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
         if self.own_address:
-            base = self.own_address.rstrip("/").encode()
-            reply = dataclasses.replace(reply, body=self._links.sub(lambda m: base + b"/" + m[1].lower(), reply.body))
+            bases = {h: b.rstrip("/").encode() for h, b in self.own_address.items()}
+            relink = functools.partial(self._links.sub, lambda m: bases[m[1].decode().lower()])
+            headers = {k: relink(v.encode()).decode() if k.lower() == "location" else v
+                       for k, v in reply.headers.items()}
+            reply = dataclasses.replace(reply, body=relink(reply.body), headers=headers)
         return reply
 
 
@@ -102,10 +107,12 @@ class ReplayServer(ThreadingHTTPServer):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return sock, address
 
-    def __init__(self, address, replay: Replay):
+    def __init__(self, address, replay: Replay, site_host: str | None = None):
         super().__init__(address, ReplayHandler)
         self.replay = replay
         self.slow_seconds = slow_seconds()
+        # A server of one site (`site_servers`) answers `/PATH` as that host's; else `/HOST/PATH`.
+        self.site_host = site_host
 
 
 class ReplayHandler(BaseHTTPRequestHandler):
@@ -113,7 +120,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
     server_version = "bantin-replay/1"
 
     def do_GET(self) -> None:
-        reply = self.server.replay.handle(self.path)
+        site = self.server.site_host
+        reply = self.server.replay.handle(f"/{site}{self.path}" if site else self.path)
         try:
             if reply.mode == "slow":
                 time.sleep(self.server.slow_seconds)
@@ -141,11 +149,16 @@ class ReplayHandler(BaseHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
 
-def make_server(host: str = "127.0.0.1", port: int = 0, anchor=None, archive: Archive | None = None,
-                own_address: bool = False) -> ReplayServer:
-    """A bound, not yet serving, replay server; port 0 picks a free port (see `server.server_address`). With
-    `own_address`, the links it serves lead back to it (`Replay`)."""
-    server = ReplayServer((host, port), Replay(anchor, archive))
-    if own_address:
-        server.replay.own_address = "http://{}:{}".format(*server.server_address[:2])
-    return server
+def make_server(host: str = "127.0.0.1", port: int = 0, anchor=None, archive: Archive | None = None) -> ReplayServer:
+    """A bound, not yet serving, replay server; port 0 picks a free port (see `server.server_address`)."""
+    return ReplayServer((host, port), Replay(anchor, archive))
+
+
+def site_servers(host: str = "127.0.0.1", anchor=None, archive: Archive | None = None) -> dict[str, ReplayServer]:
+    """One bound, not yet serving, server per replayed host, each on a free port and answering at its root, as
+    the site itself does; their links and redirects lead to one another (`Replay`'s own_address). For a crawler
+    without the rewrite middleware, which finds a site's robots.txt, feeds and sitemaps at the root of its host."""
+    replay = Replay(anchor, archive)
+    servers = {name: ReplayServer((host, 0), replay, site_host=name) for name in sorted(replay.sites)}
+    replay.own_address = {name: "http://{}:{}".format(*server.server_address[:2]) for name, server in servers.items()}
+    return servers

@@ -179,22 +179,40 @@ def test_accepted_connections_send_without_delay():
 
 
 def test_own_address_links_keep_a_crawler_without_the_rewrite_on_the_replay():
-    # A peer crawler (news-please in bench/e2e) has no rewrite middleware: it follows the links it is served.
-    # With own_address, every link to a replayed site leads back to the replay, in the address scheme the rewrite
-    # uses, and what is not a replayed site is left alone.
-    base = "http://127.0.0.1:8765"
-    replay = Replay(own_address=base)
-    plain = Replay()
-    feed = "/vnexpress.net/rss/tin-moi-nhat.rss"
-    items = disc.parse_feed(replay.handle(feed).body, base + feed)
-    assert items and all(i.url.startswith(base + "/vnexpress.net/") for i in items)
-    original = [i.url for i in disc.parse_feed(plain.handle(feed).body, "https://vnexpress.net" + feed[14:])]
-    assert [i.url for i in items] == [replay_url(u, base) for u in original]
-    page = replay.handle("/" + original[0].split("://", 1)[1]).body
-    assert b"https://vnexpress.net/" not in page and b"//vnexpress.net/" not in page
-    assert f"{base}/vnexpress.net/".encode() in page
-    robots = replay.handle("/www.bienphong.com.vn/robots.txt").body.decode()
-    assert f"Sitemap: {base}/www.bienphong.com.vn/" in robots, robots
-    # Everything else is served as before.
-    assert replay.handle(feed).status == plain.handle(feed).status == 200
-    assert replay.handle("/nowhere.example/").status == 404
+    # A peer crawler (news-please in bench/e2e) has no rewrite middleware: it follows the links it is served, and
+    # looks for robots.txt, feeds and sitemaps at the root of a site's host. With own_address, each site is served
+    # at the root of an address of its own, and every link or redirect to a replayed site leads there; what is not
+    # a replayed site is left alone.
+    from crawlers.replay.server import site_servers
+
+    servers = site_servers()
+    try:
+        replay = servers["vnexpress.net"].replay
+        assert set(servers) == set(replay.sites) and len(set(replay.own_address.values())) == len(servers)
+        base = replay.own_address["vnexpress.net"]
+        assert base == "http://127.0.0.1:{}".format(servers["vnexpress.net"].server_address[1])
+        plain = Replay()
+        feed = "/vnexpress.net/rss/tin-moi-nhat.rss"
+        items = disc.parse_feed(replay.handle(feed).body, base + "/rss/tin-moi-nhat.rss")
+        original = [i.url for i in disc.parse_feed(plain.handle(feed).body, "https://vnexpress.net/rss/tin-moi-nhat.rss")]
+        assert items and [i.url for i in items] == [base + u.split("vnexpress.net", 1)[1] for u in original]
+        page = replay.handle("/" + original[0].split("://", 1)[1]).body
+        assert b"//vnexpress.net/" not in page and f"{base}/".encode() in page
+        robots = replay.handle("/www.bienphong.com.vn/robots.txt").body.decode()
+        assert f"Sitemap: {replay.own_address['www.bienphong.com.vn']}/sitemap.xml" in robots, robots
+        moved = replay.handle("/bienphong.com.vn/bai-viet-chuyen-huong-post9000009.html")
+        assert moved.headers["Location"] == (replay.own_address["www.bienphong.com.vn"]
+                                             + "/bai-viet-chuyen-huong-post9000009.html"), moved.headers
+        # Everything else is served as before.
+        assert replay.handle(feed).status == plain.handle(feed).status == 200
+        assert replay.handle("/nowhere.example/").status == 404
+        # Over HTTP, a site's server answers at its root.
+        server = servers["vnexpress.net"]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        conn = http.client.HTTPConnection(*server.server_address[:2], timeout=5)
+        conn.request("GET", "/robots.txt")
+        assert f"Sitemap: {base}/".encode() in conn.getresponse().read()
+        server.shutdown()
+    finally:
+        for server in servers.values():
+            server.server_close()

@@ -62,3 +62,28 @@ def test_the_archive_is_deterministic_and_about_one_percent_bad():
     assert len(urls) == len(set(urls)), "two archive articles share a URL"
     share = sum(archive_fault(u, b"") is not None for u in urls) / len(urls)
     assert 0.5 / BAD_EVERY < share < 1.5 / BAD_EVERY, share
+
+
+@pytest.mark.parametrize("name", ARCHIVE_SOURCES)
+def test_robots_txt_names_the_sitemaps_that_lead_to_the_archive(name):
+    # As a real site's robots.txt names its sitemap index: a crawler that discovers from robots.txt alone (the
+    # peer news-please in bench/e2e) reaches the archive through the sitemaps the source's profile reads.
+    import re
+
+    anchor = datetime.fromisoformat(DEFAULT_ANCHOR)
+    site = next(s for s in Replay(anchor, Archive(days=3, per_day=20)).sites.values() if s.name == name)
+    robots = site.route(site.hosts[0], "/robots.txt", "").body.decode()
+    listed = re.findall(r"^Sitemap: (\S+)$", robots, re.M)
+    discovery = site.profile["discovery"]
+    if not discovery.get("sitemaps") and all(a.get("parse") != "sitemap" for a in discovery.get("archives", [])):
+        assert not listed, robots
+        return
+    assert listed, robots
+    found = set()
+    for url in listed:
+        host, path = url.split("://", 1)[1].split("/", 1)
+        reply = site.route(host, "/" + path, "")
+        assert reply is not None and reply.status == 200, url
+        found |= set(re.findall(r"<loc>([^<]+)</loc>", reply.body.decode()))
+    if any(a.get("parse") == "sitemap" for a in discovery.get("archives", [])):
+        assert found >= {e.url for e in site.entries}, f"{name}: its sitemaps leave articles out"
