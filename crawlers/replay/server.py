@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import logging
 import re
 import socket
@@ -14,7 +15,7 @@ from crawlers.replay.archive import ARCHIVE_FIRST_BAND, BAND, Archive, ArchiveSi
 from crawlers.replay.recorded import RecordedSite
 from crawlers.replay.reply import Reply
 from crawlers.replay.synthetic import DEFAULT_ANCHOR, Site
-from sources import SOURCES_DIR, source_names
+from sources import SOURCES_DIR, load_profile, source_names
 from sources.dates import VN_TZ
 from warehouse import settings
 
@@ -80,6 +81,8 @@ class Replay:
         host, _, rest = target.lstrip("/").partition("/")
         site = self.sites.get(host.lower())
         reply = site.route(host.lower(), "/" + rest, query) if site else None
+        if reply is None and site and not rest and not query:
+            reply = home_page(site.name)
         if reply is None:
             return Reply(404, b"<html><body><h1>404 Not Found</h1></body></html>")
         if self.own_address:
@@ -89,6 +92,19 @@ class Replay:
                        for k, v in reply.headers.items()}
             reply = dataclasses.replace(reply, body=relink(reply.body), headers=headers)
         return reply
+
+
+def home_page(source: str) -> Reply:
+    """A site's home page where its replay has none of its own: the feeds it advertises (`<link
+    rel="alternate">`, as real home pages do) and links to its listings, from its profile. A crawler that starts
+    from a site's root (a peer's) needs it to answer."""
+    discovery = load_profile(source).get("discovery") or {}
+    feeds = "".join(f'<link rel="alternate" type="application/rss+xml" href="{html.escape(url)}">'
+                    for url in discovery.get("feeds", []))
+    listings = "".join(f'<li><a href="{html.escape(spec["url"])}">{html.escape(spec["url"])}</a></li>'
+                       for spec in discovery.get("listings", []))
+    return Reply(200, (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{source}</title>{feeds}'
+                       f"</head><body><ul>{listings}</ul></body></html>").encode())
 
 
 class ReplayServer(ThreadingHTTPServer):

@@ -203,6 +203,9 @@ def test_own_address_links_keep_a_crawler_without_the_rewrite_on_the_replay():
         moved = replay.handle("/bienphong.com.vn/bai-viet-chuyen-huong-post9000009.html")
         assert moved.headers["Location"] == (replay.own_address["www.bienphong.com.vn"]
                                              + "/bai-viet-chuyen-huong-post9000009.html"), moved.headers
+        # A crawler that starts from a site's root finds a home page there, advertising the site's feeds.
+        home = replay.handle("/vnexpress.net/")
+        assert home.status == 200 and f'type="application/rss+xml" href="{base}/rss/'.encode() in home.body
         # Everything else is served as before.
         assert replay.handle(feed).status == plain.handle(feed).status == 200
         assert replay.handle("/nowhere.example/").status == 404
