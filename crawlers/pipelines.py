@@ -1,7 +1,6 @@
 """Landing pipeline: writes raw.pages, raw.fetch_failures and raw.crawls exactly as fetched (no cleaning)."""
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import re
@@ -9,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import psycopg2
+from isal import igzip
 from psycopg2 import Binary
 from psycopg2.extras import Json
 from scrapy import signals
@@ -96,9 +96,10 @@ def _connection_lost(exc: Exception, conn) -> bool:
 BATCH_SECONDS, BATCH_ITEMS = 0.1, 100
 
 
-# Every landed page is compressed on the crawl's machine, while it crawls; real pages run to half a megabyte.
-# The fastest level costs a fraction of the default's (9) CPU for a fifth more bytes (docs/benchmarks.md,
-# crawl-stage), and a backfill is bound by that CPU, while the bytes are only kept for reprocessing.
+# Every landed page is compressed on the crawl's machine, while it crawls; real pages run to half a megabyte,
+# and a backfill is bound by that CPU, while the bytes are only kept for reprocessing. ISA-L's level 1 (of 0-3)
+# writes about what zlib's level 1 does for a fraction of its CPU, and zlib's level 1 a fifth more bytes than its
+# default (9) for a fraction of that one's (docs/benchmarks.md, crawl-stage).
 GZIP_LEVEL = 1
 
 
@@ -289,7 +290,7 @@ class LandingPipeline:
             return cur.mogrify(stage_sql("land_page"), {
                 "run_id": spider.run_id, "source": spider.source, "url": item.url, "final_url": item.final_url,
                 "status": item.status, "fetched_at": item.fetched_at, "headers": Json(item.headers),
-                "body_gz": Binary(gzip.compress(item.body, compresslevel=GZIP_LEVEL, mtime=0)),
+                "body_gz": Binary(igzip.compress(item.body, compresslevel=GZIP_LEVEL, mtime=0)),
                 "body_bytes": len(item.body),
                 "discovered_via": item.discovered_via, "discovered_at": item.discovered_at})
         return cur.mogrify(stage_sql("land_fetch_failure"), (

@@ -58,14 +58,15 @@ def transaction(db_url: str):
 
 def _inflate(body_gz: bytes, limit: int = settings.MAX_PAGE_BYTES) -> bytes:
     """The stored page, gunzipped, never past `limit` bytes."""
-    import zlib
+    # ISA-L's inflate: the standard gzip format (whoever wrote it), at about half zlib's CPU.
+    from isal import isal_zlib
 
     from transforms.extract import Rejected
 
-    inflater = zlib.decompressobj(wbits=31)  # 31: the gzip container the landing pipeline writes
+    inflater = isal_zlib.decompressobj(wbits=31)  # 31: the gzip container the landing pipeline writes
     try:
         body = inflater.decompress(body_gz, limit + 1)
-    except zlib.error as exc:
+    except isal_zlib.error as exc:
         raise Rejected("corrupt_body", f"the stored gzip cannot be read: {exc}") from None
     if len(body) > limit or inflater.unconsumed_tail:
         raise Rejected("too_large", f"the page expands past {limit} bytes")

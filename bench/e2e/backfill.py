@@ -189,9 +189,9 @@ def markdown(r: dict) -> str:
         f"{m_tasks} | {m_wall:.0f} s ({m_wall / 60:.1f} min) | {m_busy:.0f} s |", "",
         f"A day by hour takes **{h_wall / d_wall:.1f}×** the wall time of a day of the same size by "
         f"day: each of the 23 runs more adds {per_run:.0f} s of wall time at 2 runs at a time ((hourly − "
-        f"daily) ÷ 23), 20 task processes and 15 crawls that fetch their feeds, listings and shards again. A month "
-        f"by hour would spend about {per_run * 720 / 60:.0f} min on that alone: hence news_backfill. The month's "
-        f"runs fetched {r['landed'][1]} article pages and stored {r['landed'][2]} new articles in "
+        f"daily) ÷ 23), {d_tasks} task processes and 15 crawls that fetch their feeds, listings and shards again. "
+        f"A month by hour would spend about {per_run * 720 / 60:.0f} min on that alone: hence news_backfill. The "
+        f"month's runs fetched {r['landed'][1]} article pages and stored {r['landed'][2]} new articles in "
         f"{r['landed'][0]} per-source loads, {r['landed'][1] / m_wall:.0f} pages/s over its wall time; "
         f"api.articles then held {r['articles'][0]} articles (the hourly and one-day runs' too), "
         f"{r['articles'][1]} distinct URLs." + (
