@@ -9,7 +9,7 @@ BANTIN := $(VENV)/bin/bantin
 # uv from PATH, else a private copy installed with pip into .data/tools (needs only Python 3.11+).
 UV ?= $(or $(shell command -v uv 2>/dev/null),.data/tools/bin/uv)
 
-.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input bench-crawl bench-backfill
+.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input bench-crawl bench-backfill bench-e2e
 
 .data/tools/bin/uv:
 	$(PYTHON) -m venv .data/tools
@@ -67,6 +67,13 @@ bench-crawl: $(VENV)/.synced
 ## home of its own, .data/bench-backfill), and one day by hour against by day; rewrites its docs/benchmarks.md section.
 bench-backfill: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.e2e.backfill --workers $(or $(WORKERS),2) --write
+
+## make bench-e2e [DAYS=3] [PER_DAY=225] [REPEATS=3] [E2E_REPEATS=1]: on one archive replay of all 15 sources, aiohttp,
+## bare Scrapy, bantin's crawl stage, bantin end to end (crawl -> api.articles) on 1 and 2 Celery workers and
+## news-please (in a venv of its own, .data/bench-venvs) side by side; rewrites its docs/benchmarks.md section.
+bench-e2e: $(VENV)/.synced
+	$(VENV)/bin/python -m bench.e2e.e2e --days $(or $(DAYS),3) --per-day $(or $(PER_DAY),225) \
+	    --repeats $(or $(REPEATS),3) --e2e-repeats $(or $(E2E_REPEATS),1) --write
 
 ## make run [OFFLINE=1 [DAYS=D] [PER_DAY=N]] [WORKERS=N]: Airflow (api-server, scheduler, dag-processor, triggerer; with WORKERS, an
 ## embedded Celery broker and N Celery workers) on 127.0.0.1:8080 (login
