@@ -22,10 +22,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
-# Nothing but news-please itself was needed for it to work on 3.11 today: the rest pins what was verified, so the
-# benchmark's figures do not move with its dependencies. Scrapy above all: 2.19 already warns that a later release
-# stops passing `spider` to item pipelines' process_item(), which every news-please 1.6.16 pipeline requires.
-REQUIREMENTS = ["news-please==1.6.16", "Scrapy==2.19.0", "Twisted==26.10.0", "newspaper4k==0.9.6", "lxml==6.2.0"]
+# Every package of the peer's venv at a locked version (compiled by uv from news-please.in, which says why each
+# direct pin is there), so its figures do not move with its dependencies' releases.
+LOCK = Path(__file__).with_name("news-please.txt")
 # Seconds between looks at the process table: the crawl's end is known to 0.1 s, and a look (~4 ms of CPU on
 # this machine) takes under 4% of a core from the crawl.
 POLL = 0.1
@@ -35,21 +34,20 @@ LAUNCHER_GRACE = 15.0
 
 
 def ensure_venv(folder: Path) -> Path:
-    """The venv's python, creating the venv and installing news-please the first time only.
+    """The venv's python, creating the venv and installing the locked news-please the first time only.
 
-    A stamp file lists the requirements the venv was built with: a venv built with other pins is rebuilt rather
-    than trusted, since a missing pin shows only at crawl time."""
-    python, stamp = folder / "bin" / "python", folder / "bantin-requirements.txt"
-    want = "\n".join(REQUIREMENTS) + "\n"
-    check = f"import importlib.metadata as m; assert m.version('news-please') == '{REQUIREMENTS[0][13:]}'"
-    if stamp.exists() and stamp.read_text() == want and subprocess.run([str(python), "-c", check]).returncode == 0:
+    A stamp file holds the lock the venv was built from: a venv built from another is rebuilt rather than
+    trusted, since a wrong version shows only at crawl time."""
+    python, stamp = folder / "bin" / "python", folder / "bantin-news-please.txt"
+    want = LOCK.read_text(encoding="utf-8")
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == want and python.exists():
         return python
     shutil.rmtree(folder, ignore_errors=True)
     # The interpreter running this (the project's 3.11) is the venv's base, so both sides run the same Python.
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *REQUIREMENTS],
-                   check=True)
-    stamp.write_text(want)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps", "-r",
+                    str(LOCK)], check=True)
+    stamp.write_text(want, encoding="utf-8")
     return python
 
 
