@@ -38,7 +38,8 @@ BANTIN = Path(sys.executable).with_name("bantin")
 AIRFLOW = Path(sys.executable).with_name("airflow")
 
 
-def _airflow_env(env: dict) -> dict:
+def airflow_env_of(env: dict) -> dict:
+    """`env` plus the Airflow settings `bantin airflow-env` gives the bantin it names, for the `airflow` CLI."""
     out = subprocess.run([str(BANTIN), "airflow-env"], env=env, capture_output=True, text=True, check=True).stdout
     extra = dict(shlex.split(line.removeprefix("export "))[0].split("=", 1) for line in out.splitlines())
     return {**env, **extra}
@@ -85,7 +86,7 @@ class PeakRss:
         self._thread.join()
 
 
-def _backfill_seconds(env: dict, backfill_id: int) -> tuple[float, int, float, int]:
+def backfill_seconds(env: dict, backfill_id: int) -> tuple[float, int, float, int]:
     """(wall seconds from creation to completion, task instances, their summed durations, runs of its own) of a
     backfill."""
     ((wall, tasks, busy, runs),) = probe(env, f"""
@@ -98,7 +99,7 @@ def _backfill_seconds(env: dict, backfill_id: int) -> tuple[float, int, float, i
     return float(wall), int(tasks), float(busy), int(runs)
 
 
-def _last_backfill(env: dict, dag_id: str) -> int:
+def last_backfill(env: dict, dag_id: str) -> int:
     return probe(env, f"SELECT max(id) FROM backfill WHERE dag_id = '{dag_id}'")[0][0]
 
 
@@ -126,18 +127,18 @@ def run(days_back: int, per_day: int, workers: int) -> dict:
     try:
         wait_for("the DAGs parsed", lambda: len(probe(env, "SELECT 1 FROM dag WHERE dag_id IN "
                                                         "('news_ingest', 'news_backfill')")) == 2, 300)
-        aenv = _airflow_env(env)
+        aenv = airflow_env_of(env)
         # 1. granularity: the hourly DAG over one day, then the daily DAG over the day before.
         subprocess.run([str(AIRFLOW), "backfill", "create", "--dag-id", "news_ingest", "--max-active-runs", "2",
                         "--from-date", f"{hourly_day}T00:00:00+07:00", "--to-date", f"{hourly_day}T23:00:00+07:00"],
                        env=aenv, check=True, capture_output=True)
-        hourly = _last_backfill(env, "news_ingest")
+        hourly = last_backfill(env, "news_ingest")
         wait_for("the hourly backfill", lambda: _done(env, hourly), 3600, HOME / "run.log", poll=10)
-        results["hourly"] = _backfill_seconds(env, hourly)
+        results["hourly"] = backfill_seconds(env, hourly)
         t0 = time.monotonic()
         subprocess.run([str(BANTIN), "backfill", "--since", str(daily_day), "--until", str(hourly_day)],
                        env=env, check=True, capture_output=True)
-        results["daily"] = _backfill_seconds(env, _last_backfill(env, "news_backfill"))
+        results["daily"] = backfill_seconds(env, last_backfill(env, "news_backfill"))
         results["daily_follow_s"] = time.monotonic() - t0
         # 2. the month, newest day first.
         with PeakRss(stack.pid) as rss:
@@ -148,9 +149,9 @@ def run(days_back: int, per_day: int, workers: int) -> dict:
         if done.returncode:
             raise RuntimeError(f"bantin backfill exited {done.returncode}: {done.stdout[-2000:]}{done.stderr[-2000:]}")
         results["month_output"] = done.stdout.strip().splitlines()
-        results["month"] = _backfill_seconds(env, _last_backfill(env, "news_backfill"))
+        results["month"] = backfill_seconds(env, last_backfill(env, "news_backfill"))
         results["rss"] = dict(rss.peaks)
-        month = _last_backfill(env, "news_backfill")
+        month = last_backfill(env, "news_backfill")
         runs = ", ".join(f"'news_backfill:{r}'" for (r,) in probe(
             env, f"SELECT dr.run_id FROM backfill_dag_run bdr JOIN dag_run dr ON dr.id = bdr.dag_run_id "
                  f"WHERE bdr.backfill_id = {month}"))

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from bench.dedup.common import bench_database, machine, publish
 from bench.e2e import crawl_stage, news_please
-from bench.e2e.backfill import _airflow_env, _backfill_seconds, _last_backfill
+from bench.e2e.backfill import airflow_env_of, backfill_seconds, last_backfill
 from bench.e2e.home import own_home_env, probe, stop_own_server, wait_for
 from sources.dates import VN_TZ
 
@@ -46,9 +47,11 @@ HOME = REPO / ".data" / "bench-e2e"
 # 3 days × 225 articles × 15 sources = 10,125 article pages, the issue's "10,000 pages or more"; three whole days
 # make three backfill runs, so the end-to-end figure includes Airflow's cost per run.
 ARCHIVE = (3, 225)
-# Requests in flight for the fetchers of the whole list (aiohttp, bare Scrapy): the per-site limit every crawl of
-# the crawl-stage comparison runs with (crawl_stage.UNTHROTTLED).
+# Requests in flight for the fetchers of the whole list: bare Scrapy runs with the settings of the crawl-stage
+# comparison (crawl_stage.UNTHROTTLED: 16 at once), and aiohttp keeps as many connections open.
 CONCURRENCY = 16
+# bare_spider.py's last line: `bare fetch: N pages/s over S s (R pages)`.
+BARE_LINE = re.compile(r"over ([\d.]+) s \((\d+) pages\)")
 # Start-up samples per process kind, with and without a bytecode cache.
 STARTS = 5
 
@@ -98,12 +101,21 @@ async def _aiohttp_fetch(urls: list[str], base: str, timeout: float) -> tuple[in
         return got, time.perf_counter() - t0
 
 
+def _bare_fetch(env: dict, urls_file: str) -> tuple[int, float]:
+    """(responses, seconds) of bare Scrapy fetching the list, from its own last line."""
+    done = subprocess.run(crawl_stage.bare_command(urls_file, *crawl_stage.UNTHROTTLED), cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=1800)
+    found = BARE_LINE.findall(done.stderr)
+    if done.returncode or not found:
+        raise RuntimeError(f"bare Scrapy exited {done.returncode}:\n{done.stderr[-2000:]}")
+    seconds, responses = found[-1]
+    return int(responses), float(seconds)
+
+
 def fetch_limits(env: dict, urls_file: str, repeats: int) -> dict:
     """aiohttp and bare Scrapy on the whole list, interleaved: {name: [(responses, seconds)]}."""
     with open(urls_file, encoding="utf-8") as fh:
         urls = fh.read().split()
-    unthrottled = ["-s", f"CONCURRENT_REQUESTS={CONCURRENCY}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
-                   "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
     out = {"aiohttp": [], "bare": []}
     for r in range(repeats):
         for name in (("aiohttp", "bare") if r % 2 == 0 else ("bare", "aiohttp")):
@@ -111,9 +123,7 @@ def fetch_limits(env: dict, urls_file: str, repeats: int) -> dict:
                 out[name].append(asyncio.run(_aiohttp_fetch(urls, env["BANTIN_REPLAY_URL"],
                                                             float(env["BANTIN_DOWNLOAD_TIMEOUT"]))))
             else:
-                elapsed, _ = crawl_stage._elapsed(crawl_stage.bare_command(urls_file, *unthrottled), env,
-                                                  "bare fetch")
-                out[name].append((len(urls), elapsed))
+                out[name].append(_bare_fetch(env, urls_file))
     return out
 
 
@@ -139,7 +149,7 @@ def end_to_end(replay_env: dict, workers: int, since: datetime, until: datetime)
                                                         "('news_ingest', 'news_backfill')")) == 2, 300, log)
         # The hourly DAG starts unpaused; its hour lies after the archive's anchor, and it must not share the
         # machine with the backfill being timed. Paused, no task of it starts; those already running end.
-        subprocess.run([str(AIRFLOW), "dags", "pause", "news_ingest"], env=_airflow_env(env), check=True,
+        subprocess.run([str(AIRFLOW), "dags", "pause", "news_ingest"], env=airflow_env_of(env), check=True,
                        capture_output=True)
         wait_for("the hourly run's tasks before the pause", lambda: not probe(
             env, "SELECT 1 FROM task_instance WHERE dag_id = 'news_ingest' AND state = 'running'"), 600, log)
@@ -148,8 +158,8 @@ def end_to_end(replay_env: dict, workers: int, since: datetime, until: datetime)
         if follow.returncode:
             raise RuntimeError(f"bantin backfill exited {follow.returncode}: {follow.stdout[-2000:]}"
                                f"{follow.stderr[-2000:]}\n{log.read_text()[-3000:]}")
-        backfill = _last_backfill(env, "news_backfill")
-        wall, tasks, busy, runs = _backfill_seconds(env, backfill)
+        backfill = last_backfill(env, "news_backfill")
+        wall, tasks, busy, runs = backfill_seconds(env, backfill)
         run_ids = [r for (r,) in probe(env, "SELECT dr.run_id FROM backfill_dag_run bdr JOIN dag_run dr ON "
                                             f"dr.id = bdr.dag_run_id WHERE bdr.backfill_id = {backfill}")]
         hosts = probe(env, "SELECT DISTINCT hostname FROM task_instance WHERE dag_id = 'news_backfill' AND run_id "

@@ -35,13 +35,9 @@ def slow_seconds() -> float:
 class Replay:
     """Every source's site, routed by the request's first path segment (the original host)."""
 
-    def __init__(self, anchor: str | datetime | None = None, archive: Archive | None = None,
-                 own_address: dict[str, str] | None = None):
+    def __init__(self, anchor: str | datetime | None = None, archive: Archive | None = None):
         """The demo's replay by default: three synthetic sites and twelve serving their recorded pages. With an
-        `archive`, every source serves that span and density of synthetic articles in its own layout. With
-        `own_address` ({host: base URL}, each host a server of its own: `site_servers`), the links and redirects
-        it serves to a replayed site lead back to the replay, `https://HOST/PATH` as `BASE/PATH`: for a crawler
-        that has no rewrite middleware, such as a peer's."""
+        `archive`, every source serves that span and density of synthetic articles in its own layout."""
         if anchor is None:
             anchor = DEFAULT_ANCHOR
         if isinstance(anchor, str):
@@ -68,7 +64,10 @@ class Replay:
         for site in sites.values():
             for host in site.hosts:
                 self.sites[host] = site
-        self.own_address = own_address
+        # {host: base URL} when each host is a server of its own (`site_servers`): the links and redirects served
+        # to a replayed site then lead back to the replay, `https://HOST/PATH` as `BASE/PATH`, for a crawler that
+        # has no rewrite middleware, such as a peer's.
+        self.own_address: dict[str, str] | None = None
         # Any scheme or none (`//HOST/`), and only where the host ends: `vnexpress.net` but not `vnexpress.net.vn`.
         # Longest first, so `www.bienphong.com.vn` is not taken for `bienphong.com.vn` preceded by `www.`.
         hosts = sorted(self.sites, key=len, reverse=True)
