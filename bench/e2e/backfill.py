@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -29,7 +27,7 @@ from pathlib import Path
 import psutil
 
 from bench.dedup.common import publish
-from bench.e2e.home import own_home_env, probe, stop_own_server, wait_for
+from bench.e2e.home import fresh_home, probe, stop_stack, wait_for
 from sources.dates import VN_TZ
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,14 +106,8 @@ def _done(env: dict, backfill_id: int) -> bool:
 
 
 def run(days_back: int, per_day: int, workers: int) -> dict:
-    from bantin.stack import free_port
 
-    if HOME.exists():
-        stop_own_server(own_home_env(HOME))
-        shutil.rmtree(HOME)
-    HOME.mkdir(parents=True)
-    (HOME / "dags").symlink_to(REPO / "dags")
-    env = own_home_env(HOME, BANTIN_AIRFLOW_PORT=str(free_port()))
+    env = fresh_home(HOME)
     # Two days more than the month: the granularity days lie before it, whole inside the archive.
     today = datetime.now(VN_TZ).date()
     hourly_day, daily_day = today - timedelta(days=days_back + 1), today - timedelta(days=days_back + 2)
@@ -161,12 +153,7 @@ def run(days_back: int, per_day: int, workers: int) -> dict:
                                     warehouse=True)[0]
         results["machine"] = f"{os.cpu_count()} CPUs, {psutil.virtual_memory().total / 2 ** 30:.0f} GB RAM"
     finally:
-        stack.send_signal(signal.SIGTERM)
-        try:
-            stack.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(stack.pid, signal.SIGKILL)
-        stop_own_server(env)
+        stop_stack(stack, env)
     return results
 
 

@@ -23,8 +23,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -37,7 +35,7 @@ from pathlib import Path
 from bench.dedup.common import bench_database, machine, publish
 from bench.e2e import crawl_stage, news_please
 from bench.e2e.backfill import airflow_env_of, backfill_seconds, last_backfill
-from bench.e2e.home import own_home_env, probe, stop_own_server, wait_for
+from bench.e2e.home import fresh_home, probe, stop_stack, wait_for
 from sources.dates import VN_TZ
 
 REPO = Path(__file__).resolve().parents[2]
@@ -130,16 +128,10 @@ def fetch_limits(env: dict, urls_file: str, repeats: int) -> dict:
 def end_to_end(replay_env: dict, workers: int, since: datetime, until: datetime) -> dict:
     """One backfill of [since, until) by a `bantin run --workers N` of its own crawling the replay of
     `replay_env`: what Airflow recorded of it, what it stored, and which workers ran its tasks."""
-    from bantin.stack import free_port
 
     home = HOME / f"workers{workers}"
-    if home.exists():
-        stop_own_server(own_home_env(home))
-        shutil.rmtree(home)
-    home.mkdir(parents=True)
-    (home / "dags").symlink_to(REPO / "dags")
-    env = own_home_env(home, BANTIN_AIRFLOW_PORT=str(free_port()), BANTIN_REPLAY_URL=replay_env["BANTIN_REPLAY_URL"],
-                       BANTIN_DOWNLOAD_TIMEOUT=replay_env["BANTIN_DOWNLOAD_TIMEOUT"])
+    env = fresh_home(home, BANTIN_REPLAY_URL=replay_env["BANTIN_REPLAY_URL"],
+                     BANTIN_DOWNLOAD_TIMEOUT=replay_env["BANTIN_DOWNLOAD_TIMEOUT"])
     log = home / "run.log"
     with open(log, "wb") as out:
         stack = subprocess.Popen([str(BANTIN), "run", "--workers", str(workers)], env=env, stdout=out,
@@ -172,12 +164,7 @@ def end_to_end(replay_env: dict, workers: int, since: datetime, until: datetime)
                 "pages": int(pages), "articles": articles, "distinct_urls": urls,
                 "hosts": sorted(h.rsplit("-", 1)[-1] for (h,) in hosts)}
     finally:
-        stack.send_signal(signal.SIGTERM)
-        try:
-            stack.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(stack.pid, signal.SIGKILL)
-        stop_own_server(env)
+        stop_stack(stack, env)
 
 
 def peer(anchor: datetime, archive: tuple[int, int], timeout: float) -> dict:

@@ -16,6 +16,21 @@ def own_home_env(home: Path, **extra: str) -> dict:
     return env
 
 
+def fresh_home(home: Path, **extra: str) -> dict:
+    """A new, empty bantin home at `home` (an older one's server stopped, the folder removed), the checkout's
+    DAGs linked in, and its environment (own_home_env) with the UI on a free port."""
+    import shutil
+
+    from bantin.stack import free_port
+
+    if home.exists():
+        stop_own_server(own_home_env(home))
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    (home / "dags").symlink_to(Path(__file__).resolve().parents[2] / "dags")
+    return own_home_env(home, BANTIN_AIRFLOW_PORT=str(free_port()), **extra)
+
+
 def stop_own_server(env: dict) -> None:
     """Stop the embedded PostgreSQL that `env` (own_home_env) started."""
     import subprocess
@@ -25,6 +40,21 @@ def stop_own_server(env: dict) -> None:
             "s = db._embedded_server(); subprocess.run([str(POSTGRES_BIN_PATH / 'pg_ctl'), '-D', "
             "str(db.data_dir() / 'pg'), '-m', 'fast', 'stop'], user=s.system_user, check=False)")
     subprocess.run([sys.executable, "-c", stop], env=env, capture_output=True, timeout=120)
+
+
+def stop_stack(stack, env: dict) -> None:
+    """Stop a `bantin run` started in its own session (SIGTERM, as Ctrl-C; killed if it lingers past a minute),
+    then the embedded PostgreSQL of `env`, which outlives it."""
+    import os
+    import signal
+    import subprocess
+
+    stack.send_signal(signal.SIGTERM)
+    try:
+        stack.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(stack.pid, signal.SIGKILL)
+    stop_own_server(env)
 
 
 def probe(env: dict, sql: str, warehouse: bool = False) -> list:
