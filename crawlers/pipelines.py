@@ -96,10 +96,9 @@ def _connection_lost(exc: Exception, conn) -> bool:
 BATCH_SECONDS, BATCH_ITEMS = 0.1, 100
 
 
-# Every landed page is compressed on the crawl's machine, while it crawls; real pages run to half a megabyte,
-# and a backfill is bound by that CPU, while the bytes are only kept for reprocessing. ISA-L's level 1 (of 0-3)
-# writes about what zlib's level 1 does for a fraction of its CPU, and zlib's level 1 a fifth more bytes than its
-# default (9) for a fraction of that one's (docs/benchmarks.md, crawl-stage).
+# Every landed page is compressed on the crawl's machine, while it crawls; real pages run to half a megabyte.
+# A backfill is bound by that CPU, while the bytes are only kept for reprocessing: so ISA-L's gzip, at its level 1
+# of 0-3, about as small as zlib's fastest level for a fraction of its CPU (docs/benchmarks.md, crawl-stage).
 GZIP_LEVEL = 1
 
 

@@ -58,7 +58,7 @@ def transaction(db_url: str):
 
 def _inflate(body_gz: bytes, limit: int = settings.MAX_PAGE_BYTES) -> bytes:
     """The stored page, gunzipped, never past `limit` bytes."""
-    # ISA-L's inflate: the standard gzip format (whoever wrote it), at about half zlib's CPU.
+    # ISA-L's inflate: the standard gzip format, whoever wrote it, for less CPU than zlib's (docs/benchmarks.md).
     from isal import isal_zlib
 
     from transforms.extract import Rejected
