@@ -94,6 +94,11 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
         # scheduler's check for orphans, which runs at its start and then every this many seconds: a restart
         # sooner than Airflow deems the old scheduler dead (30 s) is caught a minute later, not five.
         "AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL": "60",
+        # How long a task's supervisor may sleep between looks at its task process (it heartbeats no more often
+        # than this). When the task's sockets close before the process is reaped, the supervisor sleeps this
+        # long with nothing to wake it, holding the worker's slot past the task's end (the default, 5 s, is
+        # measured in docs/benchmarks.md). One second bounds that, at one heartbeat a second per running task.
+        "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "1",
         # Re-scan dags/ every 30 s instead of 5 min, so an edited DAG shows up while developing.
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "BANTIN_HOME": str(db.project_home()),
@@ -115,6 +120,7 @@ def celery_env(broker_url: str, metadata_url: str) -> dict[str, str]:
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
         "AIRFLOW__CELERY__BROKER_URL": broker_url,
         "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{metadata_url}",
+        "AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS": "bantin.celery_config.CELERY_CONFIG",
     }
 
 

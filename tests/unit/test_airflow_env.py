@@ -14,3 +14,43 @@ def test_fernet_key_is_set_and_stable():
     again = airflow_env(metadata_url="postgresql+psycopg2://nobody@/nowhere", base=base)
     assert again["AIRFLOW__CORE__FERNET_KEY"] == key, "the key must survive restarts, or stored secrets are lost"
     assert stat.S_IMODE((airflow_home() / "secrets.json").stat().st_mode) == 0o600
+
+
+def test_a_task_supervisor_frees_its_slot_within_a_second():
+    """Airflow's task supervisor sleeps up to [workers] min_heartbeat_interval when its task's sockets close
+    before the process is reaped, holding the worker's slot that long after the task ended. Checked as Airflow
+    itself reads it, in a process given the project's environment."""
+    import subprocess
+    import sys
+
+    env = airflow_env(metadata_url="postgresql+psycopg2://nobody@/nowhere",
+                      base={"BANTIN_DATABASE_URL": "postgresql://nobody@/nowhere"})
+    read = subprocess.run([sys.executable, "-c", "from airflow.sdk.execution_time import supervisor; "
+                                                 "print(supervisor.MIN_HEARTBEAT_INTERVAL)"],
+                          env=env, capture_output=True, text=True, check=True)
+    assert float(read.stdout.strip()) <= 1
+
+
+def test_celery_workers_import_the_tasks_modules_before_they_fork():
+    """Every task is forked from a Celery worker's pool: what the worker imported at start, no task imports
+    again. The worker's app, as `airflow celery worker` builds it from the project's environment, must preload
+    the task runner and the transforms (and still carry Airflow's own Celery settings)."""
+    import subprocess
+    import sys
+
+    from bantin.airflow_env import celery_env
+
+    metadata = "postgresql+psycopg2://nobody@/nowhere"
+    env = airflow_env(metadata_url=metadata, base={"BANTIN_DATABASE_URL": "postgresql://nobody@/nowhere"})
+    env.update(celery_env("redis://127.0.0.1:1/0", metadata))
+    code = ("import sys; from airflow.configuration import conf; "
+            "from airflow.providers.celery.executors.celery_executor_utils import create_celery_app; "
+            "app = create_celery_app(conf); app.loader.import_default_modules(); "
+            "print(app.conf.task_default_queue); "
+            "print(' '.join(m for m in ('airflow.sdk.execution_time.task_runner', 'transforms.stages', "
+            "'transforms.extract', 'transforms.minhash', 'transforms.stories') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    queue, loaded = done.stdout.strip().splitlines()[-2:]  # after whatever Airflow logs at import
+    assert queue == "default"  # Airflow's own configuration is kept
+    assert loaded.split() == ["airflow.sdk.execution_time.task_runner", "transforms.stages", "transforms.extract",
+                              "transforms.minhash", "transforms.stories"]
