@@ -111,12 +111,19 @@ def broker_password() -> str:
     return _local_secrets(airflow_home())["broker_password"]
 
 
-def celery_env(broker_url: str, metadata_url: str) -> dict[str, str]:
-    """The settings that turn the LocalExecutor setup into a CeleryExecutor one; the DAGs stay the same.
+def celery_env(broker_url: str, metadata_url: str, slots: int) -> dict[str, str]:
+    """The settings that turn the LocalExecutor setup into a CeleryExecutor one with `slots` task slots over all
+    its workers; the DAGs stay the same.
 
     Tasks go to the workers through the broker; their states and results come back through Airflow's metadata
     database, as the official compose file does it (`db+` is Celery's SQLAlchemy result backend)."""
+    # The scheduler keeps twice the workers' slots queued or running: a slot that frees takes the next task
+    # from the broker at once, instead of idling until the scheduler's next loop has seen the task end and queued
+    # another. Beyond that, tasks only wait longer in the broker. The crawl pools still bound each site.
+    queued = str(2 * slots)
     return {
+        "AIRFLOW__CORE__PARALLELISM": queued,
+        "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": queued,
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
         "AIRFLOW__CELERY__BROKER_URL": broker_url,
         "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{metadata_url}",

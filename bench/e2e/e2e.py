@@ -8,7 +8,7 @@ default), anchored at the start of today in Vietnam and served by a process of i
 3. bare Scrapy fetching the same list in one process (the fetch limit);
 4. bantin end to end, crawl to `api.articles`: `bantin run --workers W` in a home of its own crawling the replay,
    then `bantin backfill` of the archive's days, on 1 and on 2 Celery workers; its time runs from the
-   backfill's creation to its completion, as Airflow records them;
+   backfill's creation to the end of its last run, as Airflow records them;
 5. news-please 1.6 in a venv of its own (`bench/e2e/news_please.py`), crawling the same archive served on the
    replay's own addresses (`bantin replay --own-address`), from each site's robots.txt sitemaps.
 
@@ -125,6 +125,43 @@ def fetch_limits(env: dict, urls_file: str, repeats: int) -> dict:
     return out
 
 
+def _cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat's first line."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        fields = [int(v) for v in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
+
+
+@contextmanager
+def cpu_samples(every: float = 0.5):
+    """Sample the machine's CPU counters every `every` seconds while the block runs: yields the list of
+    (epoch seconds, busy jiffies, total jiffies) being filled."""
+    import threading
+
+    samples, stop = [], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            samples.append((time.time(), *_cpu_jiffies()))
+            stop.wait(every)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield samples
+    finally:
+        stop.set()
+        thread.join()
+
+
+def busy_share(samples: list, start: float, end: float) -> float:
+    """The share of all CPUs' time that was busy between the samples nearest `start` and `end`."""
+    first = min(samples, key=lambda s: abs(s[0] - start))
+    last = min(samples, key=lambda s: abs(s[0] - end))
+    return (last[1] - first[1]) / max(1, last[2] - first[2])
+
+
 def end_to_end(replay_env: dict, workers: int, since: datetime, until: datetime) -> dict:
     """One backfill of [since, until) by a `bantin run --workers N` of its own crawling the replay of
     `replay_env`: what Airflow recorded of it, what it stored, and which workers ran its tasks."""
@@ -145,13 +182,15 @@ def end_to_end(replay_env: dict, workers: int, since: datetime, until: datetime)
                        capture_output=True)
         wait_for("the hourly run's tasks before the pause", lambda: not probe(
             env, "SELECT 1 FROM task_instance WHERE dag_id = 'news_ingest' AND state = 'running'"), 600, log)
-        follow = subprocess.run([str(BANTIN), "backfill", "--since", since.date().isoformat(), "--until",
-                                 until.date().isoformat()], env=env, capture_output=True, text=True)
+        with cpu_samples() as cpu:
+            follow = subprocess.run([str(BANTIN), "backfill", "--since", since.date().isoformat(), "--until",
+                                     until.date().isoformat()], env=env, capture_output=True, text=True)
         if follow.returncode:
             raise RuntimeError(f"bantin backfill exited {follow.returncode}: {follow.stdout[-2000:]}"
                                f"{follow.stderr[-2000:]}\n{log.read_text()[-3000:]}")
         backfill = last_backfill(env, "news_backfill")
         wall, tasks, busy, runs = backfill_seconds(env, backfill)
+        ((created,),) = probe(env, f"SELECT extract(epoch FROM created_at) FROM backfill WHERE id = {backfill}")
         run_ids = [r for (r,) in probe(env, "SELECT dr.run_id FROM backfill_dag_run bdr JOIN dag_run dr ON "
                                             f"dr.id = bdr.dag_run_id WHERE bdr.backfill_id = {backfill}")]
         hosts = probe(env, "SELECT DISTINCT hostname FROM task_instance WHERE dag_id = 'news_backfill' AND run_id "
@@ -162,6 +201,7 @@ def end_to_end(replay_env: dict, workers: int, since: datetime, until: datetime)
         ((articles, urls),) = probe(env, "SELECT count(*), count(DISTINCT url) FROM api.articles", warehouse=True)
         return {"workers": workers, "seconds": wall, "tasks": tasks, "task_seconds": busy, "runs": runs,
                 "pages": int(pages), "articles": articles, "distinct_urls": urls,
+                "cpu_busy": busy_share(cpu, float(created), float(created) + wall),
                 "hosts": sorted(h.rsplit("-", 1)[-1] for (h,) in hosts)}
     finally:
         stop_stack(stack, env)
@@ -180,7 +220,10 @@ def peer(anchor: datetime, archive: tuple[int, int], timeout: float) -> dict:
             base = sites.get(host) or sites[f"www.{host}"]
             entries.append({"name": name, "url": base + "/", "crawler": "SitemapCrawler"})
             port_of["127.0.0.1_" + base.rsplit(":", 1)[1]] = name
-        result = news_please.run(python, entries, HOME / "news-please", timeout)
+        with cpu_samples() as cpu:
+            launched = time.time()
+            result = news_please.run(python, entries, HOME / "news-please", timeout)
+    result["cpu_busy"] = busy_share(cpu, launched, launched + result["seconds"])
     result["by_source"] = {port_of.get(folder, folder): n for folder, n in result.pop("by_site").items()}
     return result
 
@@ -299,17 +342,18 @@ def markdown(r: dict) -> str:
               f"| bantin end to end ÷ news-please end to end, articles/s | ≥ 2.0 | "
               f"{met(e2e_articles[most] / np_articles, 2.0)} |", "",
               "What each end-to-end run did:", "",
-              "| run | seconds | runs | task instances | task seconds | article pages | articles stored | ran on |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| run | seconds | runs | task instances | task seconds | article pages | articles stored | ran on "
+              "| CPUs busy |", "|---|---|---|---|---|---|---|---|---|"]
     for e in r["e2e"]:
         lines.append(f"| bantin, {e['workers']} worker{'s' if e['workers'] > 1 else ''} | {e['seconds']:.0f} | "
                      f"{e['runs']} | {e['tasks']} | {e['task_seconds']:.0f} | {e['pages']:,} | {e['articles']:,} "
-                     f"({e['distinct_urls']:,} distinct URLs) | {', '.join(e['hosts'])} |")
+                     f"({e['distinct_urls']:,} distinct URLs) | {', '.join(e['hosts'])} | "
+                     f"{e['cpu_busy']:.0%} |")
     for p in np_runs:
         found = ", ".join(f"{s} {n}" for s, n in sorted(p["by_source"].items()))
         lines.append(f"| news-please | {p['seconds']:.0f} | {p['crawler_processes']} crawler processes, "
                      f"{p['parallel_peak']} at once |  |  | {p['responses'] or 0:,} responses | {p['articles']:,} "
-                     f"({found}) |  |")
+                     f"({found}) |  | {p['cpu_busy']:.0%} |")
     lines += ["", f"Process start-up (median wall seconds of {r['starts']}; without a cache: nothing read "
               "from or written to a bytecode cache, as on a fresh venv on these machines, which set "
               "`PYTHONDONTWRITEBYTECODE`; `make` compiles the venv's bytecode once, `uv sync --compile-bytecode`):",

@@ -42,7 +42,9 @@ def test_celery_workers_import_the_tasks_modules_before_they_fork():
 
     metadata = "postgresql+psycopg2://nobody@/nowhere"
     env = airflow_env(metadata_url=metadata, base={"BANTIN_DATABASE_URL": "postgresql://nobody@/nowhere"})
-    env.update(celery_env("redis://127.0.0.1:1/0", metadata))
+    env.update(celery_env("redis://127.0.0.1:1/0", metadata, slots=4))
+    # Twice the workers' slots queued or running, so a freed slot never waits for the scheduler's next loop.
+    assert env["AIRFLOW__CORE__PARALLELISM"] == env["AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG"] == "8"
     code = ("import sys; from airflow.configuration import conf; "
             "from airflow.providers.celery.executors.celery_executor_utils import create_celery_app; "
             "app = create_celery_app(conf); app.loader.import_default_modules(); "
