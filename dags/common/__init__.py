@@ -22,8 +22,9 @@ ALLOWED_TAGS = ("bantin", "ingest", "crawl", "backfill", "reprocess", "maintenan
 DEFAULT_ARGS = {
     "owner": OWNER,
     # News sites throttle and flap; two retries five minutes apart ride out a blip without hammering the site.
+    # The delay is Airflow's own setting, [core] default_task_retry_delay (300 s unless changed), not a DAG
+    # argument, so a deployment (or a fault test) can change it without editing DAGs.
     "retries": 2,
-    "retry_delay": timedelta(minutes=5),
     # One hour-window takes seconds to a few minutes; 45 min means hung, and a hung task must not hold its
     # source's pool slot into the next hour's run.
     "execution_timeout": timedelta(minutes=45),

@@ -1,7 +1,13 @@
-"""A backfill survives its machine: `bantin backfill` over two news days of the archive replay, and mid-way
-every process of `make run` but PostgreSQL (scheduler, executor, the task processes and their `scrapy crawl`
-subprocesses, API server, DAG processor, triggerer) is killed with SIGKILL. `make run` started again, the
-backfill carries on to its end: every article of both days once, none twice.
+"""A backfill survives its machine: `bantin backfill` over two news days of the archive replay, killed mid-way
+and `make run` started again; the backfill carries on to its end: every article of both days once, none twice.
+
+- LocalExecutor (`make run`): every process of it but PostgreSQL (scheduler, executor, the task processes and
+  their `scrapy crawl` subprocesses, API server, DAG processor, triggerer) is killed with SIGKILL.
+- CeleryExecutor (`make run WORKERS=2`): the scheduler and one Celery worker (with its pool, its tasks and
+  their crawls) are killed with SIGKILL; `make run` stops the rest, as it does when a component dies. Tasks the
+  dead worker ran are found by their missing heartbeats and retried; tasks queued in the broker that died with
+  it are queued again once they have waited past Airflow's queued timeout. Those timeouts (5 and 10 minutes by
+  default) are shortened here, and so is the retry delay, so that the test takes minutes.
 
 Runs `bantin run` in a home of its own (its own embedded PostgreSQL and metadata database), the checkout's
 DAGs linked in, crawling an archive replay this test serves (it outlives the kill)."""
@@ -34,8 +40,12 @@ SINCE, UNTIL = date(2026, 3, 5), date(2026, 3, 7)
 # the scheduler to give the killed tasks back: well under this on the 2-core reference machine.
 TIMEOUT_S = 1200
 OF_THE_BACKFILL = "dag_id = 'news_backfill' AND run_id LIKE 'backfill\\_\\_%'"
-MID_BACKFILL = (f"SELECT 1 FROM task_instance WHERE {OF_THE_BACKFILL} GROUP BY dag_id HAVING count(*) "
-                "FILTER (WHERE state = 'success') >= 1 AND count(*) FILTER (WHERE state = 'running') >= 1")
+
+# Under the CeleryExecutor: a task is found dead once its heartbeats (one a second) have stopped for this long;
+# a task queued in a broker that died is queued again after this long; a failed task is retried after this.
+CELERY_RECOVERY = {"AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+                   "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "60",
+                   "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": "5"}
 WAITING = "no scheduler running: waiting for `make run`"
 
 
@@ -47,15 +57,35 @@ def _expected() -> set[str]:
             if archive_fault(e.url, b"") is None}
 
 
-def _start(env: dict, log: Path) -> subprocess.Popen:
+def _mid_backfill(host: str) -> str:
+    """Once a task of the backfill has succeeded and one is running on a host LIKE `host`."""
+    return (f"SELECT 1 FROM task_instance WHERE {OF_THE_BACKFILL} GROUP BY dag_id HAVING count(*) FILTER (WHERE "
+            f"state = 'success') >= 1 AND count(*) FILTER (WHERE state = 'running' AND hostname LIKE '{host}') >= 1")
+
+
+def _start(env: dict, log: Path, workers: int) -> subprocess.Popen:
     with open(log, "ab") as out:
-        return subprocess.Popen([str(BANTIN), "run"], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen([str(BANTIN), "run", *(["--workers", str(workers)] if workers else [])], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _victims(stack: subprocess.Popen, workers: int) -> list[psutil.Process]:
+    """What the fault kills: LocalExecutor, every process of `make run` but PostgreSQL, `make run` itself too;
+    CeleryExecutor, the scheduler and worker1, each with every process under it."""
+    below = psutil.Process(stack.pid).children(recursive=True)
+    if not workers:
+        return [psutil.Process(stack.pid), *(p for p in below if p.name() != "postgres")]
+    # Celery retitles its processes ("[celeryd: worker1@host:MainProcess] ...").
+    roots = [p for p in below if p.ppid() == stack.pid and ("scheduler" in p.cmdline()
+                                                            or "worker1@" in " ".join(p.cmdline()))]
+    assert len(roots) == 2, [p.cmdline() for p in roots]
+    return [q for p in roots for q in (p, *p.children(recursive=True))]
 
 
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
                     reason="`make run` is the local stack on the embedded PostgreSQL")
-def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
+@pytest.mark.parametrize("workers", [0, 2], ids=["LocalExecutor", "CeleryExecutor"])
+def test_a_backfill_survives_killing_its_machine(ledger, tmp_path, workers):
     from bantin.stack import free_port
 
     home = tmp_path / "home"
@@ -64,8 +94,8 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
     run_log, backfill_log = tmp_path / "run.log", tmp_path / "backfill.log"
     with serving_replay(archive=ARCHIVE) as url:
         env = own_home_env(home, BANTIN_AIRFLOW_PORT=str(free_port()), BANTIN_REPLAY_URL=url,
-                           BANTIN_DOWNLOAD_TIMEOUT="5")
-        stack = _start(env, run_log)
+                           BANTIN_DOWNLOAD_TIMEOUT="5", **(CELERY_RECOVERY if workers else {}))
+        stack = _start(env, run_log, workers)
         follower = None
         try:
             wait_for("news_backfill was not parsed", lambda: probe(
@@ -75,19 +105,24 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
                     [str(BANTIN), "backfill", "--since", SINCE.isoformat(), "--until", UNTIL.isoformat()],
                     env=env, stdout=out, stderr=subprocess.STDOUT)
             # Kill once a crawl of the backfill has finished and others are running: mid-backfill.
-            wait_for("the backfill never got going", lambda: probe(env, MID_BACKFILL), TIMEOUT_S / 2, run_log,
-                  backfill_log)
-            victims = [p for p in psutil.Process(stack.pid).children(recursive=True) if p.name() != "postgres"]
+            # Under Celery, once worker1 runs one of them.
+            host = "%-worker1" if workers else "%"
+            wait_for("the backfill never got going", lambda: probe(env, _mid_backfill(host)), TIMEOUT_S / 2,
+                     run_log, backfill_log)
+            victims = _victims(stack, workers)
             assert any("scheduler" in " ".join(p.cmdline()) for p in victims), "no scheduler to kill"
-            for p in [psutil.Process(stack.pid), *victims]:
+            for p in victims:
                 p.kill()
             psutil.wait_procs(victims, timeout=30)
-            killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'")
+            killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'"
+                                f" AND hostname LIKE '{host}'")
             assert killed, "no task of the backfill was running when its processes were killed"
+            # `make run` stops what is left of it when a component dies, and fails.
+            assert stack.wait(timeout=120) != 0
             # The follower outlives the machine's processes and says what it waits for; the operator restarts.
             wait_for("the follower did not notice", lambda: WAITING in backfill_log.read_text(), 120, backfill_log)
 
-            stack = _start(env, run_log)
+            stack = _start(env, run_log, workers)
             wait_for("the backfill did not finish after the restart", lambda: follower.poll() is not None,
                   TIMEOUT_S, run_log, backfill_log)
             assert follower.returncode == 0, backfill_log.read_text()[-3000:]
@@ -108,8 +143,10 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path):
             expected = _expected()
             lost = expected - set(urls)
             duplicates = len(urls) - len(set(urls))
-            ledger.record("scheduler, executor, tasks and crawls killed (SIGKILL) mid-backfill; `make run` "
-                          "started again", "the backfill resumes and ends; every article of its days once",
+            fault = ("the scheduler and a Celery worker (its tasks and crawls) killed (SIGKILL) mid-backfill; "
+                     "`make run WORKERS=2` stops the rest and is started again" if workers else
+                     "scheduler, executor, tasks and crawls killed (SIGKILL) mid-backfill; `make run` started again")
+            ledger.record(fault, "the backfill resumes and ends; every article of its days once",
                           f"{len(killed)} running tasks killed; backfill ended with {len(runs)} runs succeeded; "
                           f"{len(expected) - len(lost)} of {len(expected)} articles",
                           survived=not lost and not duplicates, lost=len(lost), duplicates=duplicates)
