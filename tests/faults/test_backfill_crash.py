@@ -117,8 +117,8 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path, workers):
             killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'"
                                 f" AND hostname LIKE '{host}'")
             assert killed, "no task of the backfill was running when its processes were killed"
-            # `make run` stops what is left of it when a component dies, and fails.
-            assert stack.wait(timeout=120) != 0
+            if workers:  # `make run` stops what is left of it when a component dies, and fails
+                assert stack.wait(timeout=120) != 0
             # The follower outlives the machine's processes and says what it waits for; the operator restarts.
             wait_for("the follower did not notice", lambda: WAITING in backfill_log.read_text(), 120, backfill_log)
 
@@ -156,6 +156,8 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path, workers):
             for proc in (follower, stack):
                 if proc and proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)
+            if follower:
+                follower.wait(timeout=40)  # not left a zombie that later tests' process walks trip over
             if stack.poll() is None:
                 try:
                     stack.wait(timeout=40)

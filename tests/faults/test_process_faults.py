@@ -112,8 +112,11 @@ def _kill_crawl_at(n_articles: int, run_id: str):
         if n != n_articles:
             return
         for proc in psutil.Process().children(recursive=True):
-            if "scrapy" in proc.cmdline() and f"run_id={run_id}" in proc.cmdline():
-                proc.send_signal(signal.SIGKILL)
+            try:
+                if "scrapy" in proc.cmdline() and f"run_id={run_id}" in proc.cmdline():
+                    proc.send_signal(signal.SIGKILL)
+            except psutil.Error:  # a child that ended (or is a zombie) meanwhile is not the crawl
+                continue
 
     return on_article
 
