@@ -119,7 +119,9 @@ def celery_env(broker_url: str, metadata_url: str, slots: int) -> dict[str, str]
     database, as the official compose file does it (`db+` is Celery's SQLAlchemy result backend)."""
     # The scheduler keeps twice the workers' slots queued or running: a slot that frees takes the next task
     # from the broker at once, instead of idling until the scheduler's next loop has seen the task end and queued
-    # another. Beyond that, tasks only wait longer in the broker. The crawl pools still bound each site.
+    # another. Beyond that, tasks only wait longer in the broker. The crawl pools still bound each site. A task
+    # waiting in the broker counts toward [scheduler] task_queued_timeout (10 min), after which Airflow requeues
+    # it, twice, before failing it: only slots held by tasks for half an hour would get there.
     queued = str(2 * slots)
     return {
         "AIRFLOW__CORE__PARALLELISM": queued,

@@ -6,6 +6,8 @@ imported a task does not import again. Airflow preloads its own operators this w
 `celery_import_modules` hook); the transforms (lxml, numpy, datasketch) and the task runner are bantin's share,
 and cost a clean or load task more time than its work on an hourly run's pages (docs/benchmarks.md).
 The DAG code is unchanged: each task still imports what it needs, which is then found in `sys.modules`.
+The price: a worker runs the code it started with, so a change to these modules needs the workers restarted
+(DAG files are still parsed afresh by each task).
 """
 from __future__ import annotations
 

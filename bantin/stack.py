@@ -176,8 +176,8 @@ COMPONENTS = {
     "dag-processor": ["dag-processor"],
     "triggerer": ["triggerer", "--skip-serve-logs"],
 }
-# Task slots per Celery worker: one per core of this 2-core machine, which one worker then fills; a second worker
-# adds slots that compete for the same cores (docs/benchmarks.md measures both).
+# Task slots per Celery worker: a worker stands for a machine, and the reference machine has 2 cores. On one
+# machine, more workers add slots but no cores (docs/benchmarks.md measures 1 and 2).
 WORKER_CONCURRENCY = 2
 # How long the components get to stop on Ctrl-C before they are killed: a scheduler finishing its loop and the
 # API server draining take a few seconds each.

@@ -126,11 +126,13 @@ def fetch_limits(env: dict, urls_file: str, repeats: int) -> dict:
 
 
 def _cpu_jiffies() -> tuple[int, int]:
-    """(busy, total) jiffies of all CPUs since boot, from /proc/stat's first line."""
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat's first line: user, nice, system, idle,
+    iowait, irq, softirq, steal (guest time is already inside user and nice). Busy is what ran here: neither
+    idle, iowait nor time the hypervisor stole."""
     with open("/proc/stat", encoding="ascii") as fh:
-        fields = [int(v) for v in fh.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return sum(fields) - idle, sum(fields)
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(v) for v in fh.readline().split()[1:9])
+    busy = user + nice + system + irq + softirq
+    return busy, busy + idle + iowait + steal
 
 
 @contextmanager

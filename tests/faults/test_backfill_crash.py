@@ -13,6 +13,7 @@ Runs `bantin run` in a home of its own (its own embedded PostgreSQL and metadata
 DAGs linked in, crawling an archive replay this test serves (it outlives the kill)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -43,8 +44,9 @@ OF_THE_BACKFILL = "dag_id = 'news_backfill' AND run_id LIKE 'backfill\\_\\_%'"
 
 # Under the CeleryExecutor: a task is found dead once its heartbeats (one a second) have stopped for this long;
 # a task queued in a broker that died is queued again after this long; a failed task is retried after this.
+# The queued timeout must outlast any wait for a slot (tasks of seconds here), or a healthy task is requeued.
 CELERY_RECOVERY = {"AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
-                   "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "60",
+                   "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "120",
                    "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": "5"}
 WAITING = "no scheduler running: waiting for `make run`"
 
@@ -72,12 +74,11 @@ def _start(env: dict, log: Path, workers: int) -> subprocess.Popen:
 def _victims(stack: subprocess.Popen, workers: int) -> list[psutil.Process]:
     """What the fault kills: LocalExecutor, every process of `make run` but PostgreSQL, `make run` itself too;
     CeleryExecutor, the scheduler and worker1, each with every process under it."""
-    below = psutil.Process(stack.pid).children(recursive=True)
+    stack_process = psutil.Process(stack.pid)
     if not workers:
-        return [psutil.Process(stack.pid), *(p for p in below if p.name() != "postgres")]
-    # Celery retitles its processes ("[celeryd: worker1@host:MainProcess] ...").
-    roots = [p for p in below if p.ppid() == stack.pid and ("scheduler" in p.cmdline()
-                                                            or "worker1@" in " ".join(p.cmdline()))]
+        return [stack_process, *(p for p in stack_process.children(recursive=True) if p.name() != "postgres")]
+    # make run's own components; Celery retitles its processes ("[celeryd: worker1@host:MainProcess] ...").
+    roots = [p for p in stack_process.children() if "scheduler" in p.cmdline() or "worker1@" in " ".join(p.cmdline())]
     assert len(roots) == 2, [p.cmdline() for p in roots]
     return [q for p in roots for q in (p, *p.children(recursive=True))]
 
@@ -112,7 +113,8 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path, workers):
             victims = _victims(stack, workers)
             assert any("scheduler" in " ".join(p.cmdline()) for p in victims), "no scheduler to kill"
             for p in victims:
-                p.kill()
+                with contextlib.suppress(psutil.NoSuchProcess):  # a task that ended meanwhile
+                    p.kill()
             psutil.wait_procs(victims, timeout=30)
             killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'"
                                 f" AND hostname LIKE '{host}'")
@@ -156,8 +158,12 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path, workers):
             for proc in (follower, stack):
                 if proc and proc.poll() is None:
                     proc.send_signal(signal.SIGTERM)
-            if follower:
-                follower.wait(timeout=40)  # not left a zombie that later tests' process walks trip over
+            if follower:  # not left a zombie that later tests' process walks trip over
+                try:
+                    follower.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    follower.kill()
+                    follower.wait()
             if stack.poll() is None:
                 try:
                     stack.wait(timeout=40)
