@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from bench.e2e import e2e
+from bench.e2e import backfill, e2e
 
 
 @pytest.mark.skipif(bool(os.environ.get("BANTIN_DATABASE_URL")),
@@ -31,3 +31,14 @@ def test_every_contender_on_a_small_archive():
     table = e2e.markdown(results)
     assert "| bantin end to end, 1 Celery worker |" in table and "news-please 1.6.16" in table
     assert "2 workers ÷ on 1 worker" not in table  # not measured here
+
+
+def test_the_backfill_memory_table_tells_a_task_from_the_celery_worker_that_runs_it():
+    # The titles these processes give themselves (Airflow's setproctitle, bantin.stack's worker command).
+    kind = backfill.PeakMemory.kind
+    assert kind(["airflow worker -- 0197e0a2-task-instance-id"]) == "task process"
+    assert kind(["airflow task supervisor: ['airflow', 'tasks', 'run']"]) == "task supervisor"
+    assert kind(["/venv/bin/python", "/venv/bin/airflow", "celery", "worker", "--celery-hostname",
+                 "worker1@%h", "--concurrency", "2"]) == "Celery worker"
+    assert kind(["/venv/bin/python", "/venv/bin/scrapy", "crawl", "site", "-a", "source=vnexpress"]) == \
+        "scrapy crawl (a crawl task's subprocess)"
