@@ -5,6 +5,7 @@ then a generic fallback (trafilatura for the body); `extracted_by` records which
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import re
@@ -22,12 +23,13 @@ from sources.dates import VN_TZ, isoformat, parse_datetime
 from transforms.normalize import INVISIBLE as _INVISIBLE
 from transforms.normalize import UndecodableError, clean_lines, clean_text, decode_text, has_text
 from transforms.textclean import (
+    Byline,
     caption_credit,
     cut_footer,
     is_read_more,
     is_stray_token,
-    looks_like_byline,
-    parse_authors,
+    org_key,
+    parse_byline,
     parse_text_page,
     split_dateline,
 )
@@ -67,6 +69,7 @@ _GALLERY_TYPES = frozenset({"ImageGallery", "MediaGallery", "ImageObject"})
 # Elements that are never article text, removed from a body container before reading paragraphs.
 _NEVER_BODY = "script, style, noscript, template, iframe, video, audio, form, button, svg, figure, table.tplCaption"
 _DEFAULT_PARAGRAPHS = "p, h2, h3, h4, li, blockquote"
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+\s*$")  # trafilatura's `|---|---|` under a table's header
 # Block elements: text on either side of them is separate, so flattening inserts a space (`39364407Chủ nhật`).
 _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
                     "table", "section", "article", "header", "footer", "figure", "figcaption", "blockquote",
@@ -80,8 +83,16 @@ _LOOKS_HTML = re.compile(r"<(?:!doctype|html|head|body|meta|article|div|p)\b", r
 # A document declares itself HTML in its first bytes; 4 KB tolerates a long comment or BOM before <html>.
 _SNIFF_CHARS = 4096
 OUTPUT_KEYS = ("url", "canonical_url", "title", "sapo", "dateline", "body", "authors", "published_at",
-               "modified_at", "section", "tags", "image_url", "language", "captions", "extracted_by",
+               "modified_at", "section", "tags", "image_url", "language", "captions", "source_credit", "extracted_by",
                "published_at_raw", "seen_at", "canonical_refused")
+# What is left of a dateline whose tag sits in an element of its own (`<b>TTO</b><p>- Chiều 7-3…`): a dash.
+_DASH_REMNANT = re.compile(r"^[-–—]\s+")
+_NOT_WORDS = re.compile(r"[\W_]+")
+# Nine words in ten, in order: a lead and its meta description differ by a link's words or a clause at most,
+# while a first paragraph that is not the lead shares a few names and function words with the sapo, far less.
+_SAME_LEAD = 0.9
+# A body signs off with at most a byline and a source credit, one line each (`P.V` then `Theo TTXVN`).
+_SIGN_OFF_LINES = 2
 
 
 class Rejected(ValueError):
@@ -152,9 +163,42 @@ def _finish(url: str, profile: dict, fields: dict, by: dict) -> dict:
     return out
 
 
+def _byline_options(profile: dict) -> dict:
+    """The profile's tuning of the byline rule: `bylines: {initials: false}` where a site's initials are not
+    people, `credits: [...]` for outlets it reprints that the engine does not know. Its own name is a credit."""
+    tuning = profile.get("bylines") or {}
+    return {"initials": tuning.get("initials", True),
+            "credits": [n for n in [profile.get("display_name"), *_as_list(tuning.get("credits"))] if n]}
+
+
+def _same_lead(paragraph: str, sapo: str) -> bool:
+    """The paragraph is the sapo again: the same words in the same order, whatever the punctuation, spacing or
+    case, give or take a few (a meta description often drops a link's words: `lịch thi đấu [bóng đá]`)."""
+    words, lead = _NOT_WORDS.sub(" ", paragraph.casefold()).split(), _NOT_WORDS.sub(" ", sapo.casefold()).split()
+    if not lead or abs(len(words) - len(lead)) > len(lead) * (1 - _SAME_LEAD):
+        return False
+    return words == lead or difflib.SequenceMatcher(None, words, lead, autojunk=False).ratio() >= _SAME_LEAD
+
+
+def _own_names(profile: dict) -> set[str]:
+    return {org_key(n) for n in (profile.get("display_name"), profile.get("dateline"), profile.get("domain")) if n}
+
+
+def _sign_off(paragraphs: list[str], options: dict) -> Byline:
+    """Pops the byline and credit lines that end a body; the people and the credit they name."""
+    authors, credit = [], None
+    for _ in range(_SIGN_OFF_LINES):
+        byline = parse_byline(paragraphs[-1], **options) if paragraphs else Byline()
+        if not (byline.authors or byline.credit):
+            break
+        paragraphs.pop()
+        authors, credit = byline.authors + authors, byline.credit or credit
+    return Byline(_dedupe(authors), credit)
+
+
 def _from_text(text: str, url: str, profile: dict) -> dict:
-    page = parse_text_page(text, [profile["dateline"]] if profile.get("dateline") else [])
-    fields = {k: page[k] for k in ("title", "sapo", "dateline", "authors", "captions", "seen_at")}
+    page = parse_text_page(text, [profile["dateline"]] if profile.get("dateline") else [], **_byline_options(profile))
+    fields = {k: page[k] for k in ("title", "sapo", "dateline", "authors", "captions", "seen_at", "source_credit")}
     fields.update(body="\n\n".join(page["paragraphs"]), language=profile.get("language"))
     by = dict.fromkeys(fields, "text") | {"language": "profile"}
     return _finish(url, profile, fields, by)
@@ -202,14 +246,20 @@ def _drop(el) -> None:
 
 def _flat(el) -> str:
     """Whitespace-collapsed text of `el`: a space at block boundaries, none inside inline runs."""
+    return _RUNS.sub(" ", _INVISIBLE.sub("", _joined(el))).strip()
+
+
+def _joined(el) -> str:
+    """`el`'s text as it runs, a space around each block; an inline element keeps the spaces at its edges
+    (`<strong>Bảng D: </strong>Oman`)."""
     parts = [el.text or ""]
     for child in el:
         tag = child.tag
         if isinstance(tag, str) and tag not in _SKIP:  # comments and processing instructions have no str tag
-            inner = _flat(child)
+            inner = _joined(child)
             parts.append(f" {inner} " if tag in _BLOCK else inner)
         parts.append(child.tail or "")
-    return _RUNS.sub(" ", _INVISIBLE.sub("", "".join(parts))).strip()
+    return "".join(parts)
 
 
 def node_text(el) -> str:
@@ -430,8 +480,32 @@ def _body_from_rule(root, rule, skip: list) -> tuple[list[str], list[str]]:
             _drop(el)
     for el in _select(root, _NEVER_BODY, container):
         _drop(el)
-    matched = _select(root, rule.get("paragraphs", _DEFAULT_PARAGRAPHS), container)
-    return [node_text(el) for el in _outermost(matched, container)], captions
+    rows = _data_rows(container) if rule.get("tables", True) else set()
+    matched = [el for el in _select(root, rule.get("paragraphs", _DEFAULT_PARAGRAPHS) + ", tr", container)
+               if el.tag != "tr" or el in rows]  # document order: a table's rows stay where the table is
+    return [_row_text(el) if el in rows else node_text(el) for el in _outermost(matched, container)], captions
+
+
+def _data_rows(container) -> set:
+    """The rows of the container's data tables (fixtures, prices, results): article content, one paragraph a
+    row. A table is data when it has two rows or more, a row of two cells or more, and no picture: a one-cell
+    box or a photo with its caption is layout, whose paragraphs are read as they are."""
+    rows = set()
+    for table in container.iter("table"):
+        own = [tr for tr in table.iter("tr") if next(tr.iterancestors("table")) is table]
+        if (len(own) >= 2 and max(len(_cells(tr)) for tr in own) >= 2
+                and next(table.iter("img", "picture", "video"), None) is None):
+            rows.update(own)
+    return rows
+
+
+def _cells(row) -> list:
+    return [c for c in row if c.tag in ("td", "th")]
+
+
+def _row_text(row) -> str:
+    """A table row as one paragraph: its cells' text joined by ` | `."""
+    return " | ".join(t for t in map(node_text, _cells(row)) if t)
 
 
 def _outermost(matched: list, container) -> list:
@@ -447,10 +521,16 @@ def _outermost(matched: list, container) -> list:
 
 
 def _body_generic(html: str, root) -> tuple[list[str], list[str]]:
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, include_images=False,
+    text = trafilatura.extract(html, include_comments=False, include_tables=True, include_images=False,
                                favor_precision=True, deduplicate=False) or ""
     scope = next(root.iter("article"), root)
-    return clean_lines(text), [node_text(c) for c in scope.iter("figcaption")]
+    return [_table_line(line) for line in clean_lines(text) if not _TABLE_RULE.match(line)], \
+        [node_text(c) for c in scope.iter("figcaption")]
+
+
+def _table_line(line: str) -> str:
+    """trafilatura writes a table row as `| a | b |`: the row as a rule-read table's, `a | b`."""
+    return " | ".join(c.strip() for c in line.strip().strip("|").split("|")) if line.startswith("|") else line
 
 
 def _rules_for(extract: dict, page: _Page) -> dict:
@@ -567,13 +647,19 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
             lambda v: re.split(r"[-_,;\s]", v.strip())[0].lower() or None)
 
     # Authors before the body: the byline element often sits inside the body container and must leave it.
+    options = _byline_options(profile)
     author_values, author_els = _apply_rule(root, rules["authors"]) if "authors" in rules else ([], [])
-    people = [(m, [n for v in vals for n in parse_authors(v)]) for m, vals in (
+    bylines = [(m, [parse_byline(v, **options) for v in vals]) for m, vals in (
         ("profile", author_values),
         ("jsonld", [a.get("name", "") for a in _as_list((page.article or {}).get("author"))
                     if isinstance(a, dict) and "Person" in _types(a)]),
         ("meta", page.metas("dable:author", "article:author", "author")))]
-    method, authors = next(((m, _dedupe(a)) for m, a in people if a), (None, []))
+    method, authors = next(((m, _dedupe([n for b in bs for n in b.authors])) for m, bs in bylines
+                            if any(b.authors for b in bs)), (None, []))
+    # The source an article credits: the profile's rule, else the byline element's own `(theo X)`, else the
+    # body's sign-off (below). Metadata's organisation authors are the publisher, not a source.
+    resolve("source_credit", [("profile", rule_values("source_credit")),
+                              ("profile", [b.credit for b in bylines[0][1] if b.credit])])
 
     paragraphs, captions = _body_from_rule(root, rules["body"], author_els) if "body" in rules else ([], [])
     body_method = "profile"
@@ -586,22 +672,30 @@ def _from_html(html: str, url: str, profile: dict) -> dict:
                   if p and not is_stray_token(p) and not is_read_more(p) and p != fields.get("title")]
     captions = _dedupe([c for c in captions + [p for p in paragraphs if caption_credit(p)] if c])
     paragraphs, _ = cut_footer([p for p in paragraphs if p not in captions])
-    if paragraphs and looks_like_byline(paragraphs[-1]):  # a byline left at the end of the text
-        byline = parse_authors(paragraphs.pop())
-        if not authors:
-            method, authors = body_method, byline
+    signed = _sign_off(paragraphs, options)  # a byline or credit left at the end of the text
+    if signed.authors and not authors:
+        method, authors = body_method, signed.authors
+    if signed.credit and "source_credit" not in fields:
+        fields["source_credit"], by["source_credit"] = signed.credit, body_method
+    if org_key(fields.get("source_credit", "")) in _own_names(profile):  # `Thu Hằng/VOV.VN` on VOV signs, not credits
+        fields.pop("source_credit")
 
     known = [profile["dateline"]] if profile.get("dateline") else []
     dateline, sapo = split_dateline(fields.get("sapo", ""), known)
     if dateline:
         fields["sapo"], fields["dateline"], by["dateline"] = clean_text(sapo), dateline, by["sapo"]
+    if fields.get("sapo"):
+        fields["sapo"] = _DASH_REMNANT.sub("", fields["sapo"])
     if paragraphs:
         lead_dateline, lead = split_dateline(paragraphs[0], [dateline] if dateline else known)
         if lead_dateline:
             paragraphs[0] = clean_text(lead)
             if not dateline:
                 fields["dateline"], by["dateline"] = lead_dateline, body_method
-        if paragraphs[0] == fields.get("sapo"):  # og:description is often the lead; keep it once, as the sapo
+        paragraphs[0] = _DASH_REMNANT.sub("", paragraphs[0])
+        # og:description is often the lead, and older layouts print the sapo again inside the body: keep it
+        # once, as the sapo.
+        if _same_lead(paragraphs[0], fields.get("sapo", "")):
             paragraphs.pop(0)
     fields.update(body="\n\n".join(p for p in paragraphs if p), authors=authors, captions=captions)
     by.update(body=body_method, captions=body_method, authors=method)

@@ -87,15 +87,15 @@ def staging_row(run_id: str, page: dict, article: dict) -> tuple:
         article["title"], article["sapo"], article["dateline"], article["body"], article["authors"],
         article["published_at"], article.get("published_at_raw"), article["modified_at"], article.get("seen_at"),
         article["section"], article["tags"], article["image_url"], article["language"], article["captions"],
-        json.dumps(article["extracted_by"], ensure_ascii=False), key_hash(key), page["fetched_at"],
-        None if sig is None else minhash.to_bytes(sig), article.get("canonical_refused"),
+        article.get("source_credit"), json.dumps(article["extracted_by"], ensure_ascii=False), key_hash(key),
+        page["fetched_at"], None if sig is None else minhash.to_bytes(sig), article.get("canonical_refused"),
     )
 
 
 STAGING_COLUMNS = (
     "run_id, page_id, source, url, canonical_url, title, sapo, dateline, body, authors, published_at, "
-    "published_at_raw, modified_at, seen_at, section, tags, image_url, language, captions, extracted_by, "
-    "body_hash, fetched_at, minhash, canonical_refused"
+    "published_at_raw, modified_at, seen_at, section, tags, image_url, language, captions, source_credit, "
+    "extracted_by, body_hash, fetched_at, minhash, canonical_refused"
 )
 
 
@@ -273,6 +273,7 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
         for statement in LOAD_STATEMENTS:
             cur.execute(stage_sql(statement), params)
         cur.execute(stage_sql("run_source_stats"), params)
+        _record_drift(cur, run_id, load)
         cur.execute(
             """SELECT source, articles_new, articles_updated, articles_duplicate, rejected
                FROM core.run_source_stats WHERE run_id = %s AND load_number = %s ORDER BY source""",
@@ -283,12 +284,36 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
     return stats
 
 
+def _profile(source: str) -> dict:
+    """The source's profile, or {} for a source no longer profiled (its pages are already rejects)."""
+    from sources import load_profile
+
+    try:
+        return load_profile(source)
+    except KeyError:
+        return {}
+
+
+def _record_drift(cur, run_id: str, load: int) -> None:
+    """Writes the layout drift of each source's entry of this load (transforms/drift.py)."""
+    from transforms.drift import layout_drift
+
+    cur.execute("""SELECT source, field_methods, articles_new + articles_updated + articles_duplicate
+                   FROM core.run_source_stats WHERE run_id = %s AND load_number = %s""", (run_id, load))
+    for source, methods, articles in cur.fetchall():
+        drift = layout_drift(source, _profile(source), methods, articles)
+        if drift:
+            cur.execute("UPDATE core.run_source_stats SET drift = %s WHERE run_id = %s AND load_number = %s "
+                        "AND source = %s", (drift, run_id, load, source))
+
+
 def check_run(db_url: str, run_id: str) -> dict:
     """Fail loudly when the run's output is not trustworthy; return the figures it judged.
 
     Per source, a crawl that did not finish (killed, timed out, or stopped because its pages could not be
     landed), a crawl that landed fewer pages than it fetched, and pages fetched with no article stored each
-    fail the run; so does a reject share above BANTIN_MAX_REJECT_SHARE."""
+    fail the run; so does a reject share above BANTIN_MAX_REJECT_SHARE. Layout drift is logged as a warning,
+    and fails the run for a profile that sets `layout_drift: fail`."""
     with transaction(db_url) as (_, cur):
         cur.execute(stage_sql("check_run_stats"), {"run": run_id})
         rows = cur.fetchall()
@@ -316,7 +341,12 @@ def check_run(db_url: str, run_id: str) -> dict:
     if attempts and rejected / attempts > limit:
         problems.append(f"rejected {rejected} of {attempts} attempts ({rejected / attempts:.0%} > {limit:.0%})")
     crawled = {c[0] for c in crawls}
-    for source, pages, failures, source_stored, source_rejected, reasons in rows:
+    for source, pages, failures, source_stored, source_rejected, reasons, drift in rows:
+        for warning in drift:
+            # A warning unless the profile says `layout_drift: fail`: the articles still loaded, from fallbacks.
+            log.warning("layout drift: %s", warning)
+            if _profile(source).get("layout_drift") == "fail":
+                problems.append(f"layout drift: {warning}")
         tries = pages + failures
         # Judged per source that crawled in this run: a page of a source no longer profiled is already a reject.
         if source in crawled and pages > 0 and source_stored == 0:

@@ -23,6 +23,7 @@ SELECT a.article_id,
        a.last_seen_at,
        a.extracted_by,  -- per field: profile | jsonld | meta | generic | text
        a.story_id,      -- api.stories
-       a.relation       -- original | repost (same outlet, new URL) | reprint (another outlet)
+       a.relation,      -- original | repost (same outlet, new URL) | reprint (another outlet)
+       a.source_credit  -- the outlet or agency the article credits as its source (`Theo TTXVN`), or NULL
 FROM core.articles AS a;
 COMMENT ON VIEW api.articles IS 'One row per unique article (canonical URL); grain: article. Stable columns.';

@@ -23,6 +23,10 @@ SELECT s.run_id,
        -- too long (transforms/extract.py). A page claiming another outlet's article shows here.
        s.canonicals_refused,
        s.load_number,
-       s.load_kind
+       s.load_kind,
+       -- Per field, how many articles each extraction method gave it ({"body": {"profile": 11, "generic": 1}}),
+       -- and the fields whose profile rule went quiet while fallbacks took over (a site redesign?).
+       s.field_methods,
+       s.drift
 FROM core.run_source_stats AS s;
 COMMENT ON VIEW api.run_stats IS 'Per load of an Airflow run (load_number, load_kind) and source: pages fetched, articles new/updated/duplicate, rejects by reason.';

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -220,3 +221,40 @@ def test_purge_respects_retention(fresh_db):
     purged = stages.purge_raw(fresh_db, FETCHED + timedelta(days=31), days=30)
     assert purged == {"raw.pages": 3, "raw.fetch_failures": 0, "staging.articles": 2, "core.rejects": 1}
     assert query(fresh_db, counts) == [(0, 0, 0, 2)]
+
+
+def redesigned(page: bytes) -> bytes:
+    """The real VnExpress page after a (made-up) redesign: new classes for the headline, the lead and the body,
+    which the profile's selectors no longer match; the JSON-LD and meta tags stay, as they do in a redesign."""
+    for old, new in ((b'class="title-detail"', b'class="article-headline"'), (b'class="description"', b'class="lede"'),
+                     (b'<article class="fck_detail ">', b'<article class="story-body">'),
+                     (b'class="Normal"', b'class="paragraph"')):
+        assert old in page, old
+        page = page.replace(old, new)
+    return page
+
+
+def test_a_redesign_is_named_by_source_and_field_in_the_log_and_run_stats(fresh_db, caplog, monkeypatch):
+    land(fresh_db, "run_before", good_pages())
+    run_all(fresh_db, "run_before")
+    stages.check_run(fresh_db, "run_before")
+    assert query(fresh_db, "SELECT source, drift, field_methods->'body' FROM api.run_stats ORDER BY source") == [
+        ("tuoitre", [], {"profile": 1}), ("vnexpress", [], {"profile": 1})]
+
+    source, page_url = "vnexpress", PAGES["vnexpress"]
+    land(fresh_db, "run_after", [(source, page_url, 200, redesigned(_page_path(source).read_bytes()))])
+    run_all(fresh_db, "run_after")
+    with caplog.at_level("WARNING", logger="transforms.stages"):
+        stages.check_run(fresh_db, "run_after")  # a warning by default: the article still loaded
+    body = "vnexpress: body from generic for 1/1 pages, profile rule matched 0: site redesign?"
+    (drift,) = query(fresh_db, "SELECT drift FROM api.run_stats WHERE run_id = 'run_after'")[0]
+    assert body in drift and any(w.startswith("vnexpress: title from ") for w in drift), drift
+    assert any(r.levelname == "WARNING" and body in r.getMessage() for r in caplog.records)
+
+    # A profile that says `layout_drift: fail` fails the run instead.
+    import sources
+
+    real = sources.load_profile
+    monkeypatch.setattr(sources, "load_profile", lambda name: {**real(name), "layout_drift": "fail"})
+    with pytest.raises(stages.RunCheckFailed, match="layout drift: " + re.escape(body)):
+        stages.check_run(fresh_db, "run_after")

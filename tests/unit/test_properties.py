@@ -19,7 +19,7 @@ from transforms.normalize import (
 )
 from transforms.textclean import (
     caption_credit,
-    parse_authors,
+    parse_byline,
     parse_text_page,
     split_dateline,
 )
@@ -78,7 +78,7 @@ def test_cleaning_functions_never_raise_and_return_nfc(text):
     assert nfc(body_key(text))
     dateline, _ = split_dateline(clean_text(text))
     assert dateline is None or nfc(dateline)
-    assert all(nfc(name) for name in parse_authors(text))
+    assert all(nfc(name) for name in parse_byline(text).authors)
     credit = caption_credit(clean_text(text))
     assert credit is None or nfc(credit)
 

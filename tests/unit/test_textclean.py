@@ -2,12 +2,12 @@
 import pytest
 
 from transforms.textclean import (
+    Byline,
     caption_credit,
     cut_footer,
     is_organisation,
     is_stray_token,
-    looks_like_byline,
-    parse_authors,
+    parse_byline,
     split_dateline,
 )
 
@@ -38,15 +38,15 @@ def test_split_dateline(lead, dateline, rest):
     ("Bài và ảnh: Lê Văn Chương", ["Lê Văn Chương"]), ("Thực hiện: Hà Thu, Minh Sơn", ["Hà Thu", "Minh Sơn"]),
     ("Ảnh: CTV", []),
 ])
-def test_parse_authors(raw, people):
-    assert parse_authors(raw) == people
+def test_authors_of_a_byline(raw, people):
+    assert parse_byline(raw).authors == people
 
 
 def test_organisations_and_bylines():
     assert is_organisation("Tin nhanh VnExpress") and not is_organisation("Hà Thu")
-    assert looks_like_byline("Lê Văn Chương")
-    assert not looks_like_byline("Ông Phan Công Vỹ, Tỉnh ủy viên, Bí thư Huyện ủy Thăng Bình:")  # a speaker
-    assert not looks_like_byline("Giảm công suất lọc hóa dầu")
+    assert parse_byline("Lê Văn Chương") == Byline(["Lê Văn Chương"])
+    assert parse_byline("Ông Phan Công Vỹ, Tỉnh ủy viên, Bí thư Huyện ủy Thăng Bình:") == Byline()  # a speaker
+    assert parse_byline("Giảm công suất lọc hóa dầu") == Byline()
 
 
 def test_captions_footer_stray():
@@ -56,3 +56,31 @@ def test_captions_footer_stray():
     assert cut_footer(["a", "b", "Bình luận", "ZALO"]) == (["a", "b"], ["Bình luận", "ZALO"])
     assert cut_footer(["a"]) == (["a"], [])
     assert is_stray_token("bwnv_10") and not is_stray_token("BĐBP_10 năm")
+
+
+@pytest.mark.parametrize("line, authors, credit", [
+    # Initials signed on a line of their own at the foot of the body.
+    ("P.V", ["P.V"], None), ("H.A", ["H.A"], None), ("H.Y.T.", ["H.Y.T."], None), ("N.Hùng", ["N.Hùng"], None),
+    ("Đ. Tùng", ["Đ. Tùng"], None), ("T.Thành (tổng hợp)", ["T.Thành"], None), ("PV", ["PV"], None),
+    ("NTH", ["NTH"], None), ("P.V - H.A", ["P.V", "H.A"], None),
+    # "Theo X": X is an author when X is a person, a source credit when X is an outlet or agency.
+    ("Theo Minh Anh", ["Minh Anh"], None), ("Theo Đại Đoàn kết", [], "Đại Đoàn kết"),
+    ("Theo VnExpress", [], "VnExpress"), ("Theo TTXVN", [], "TTXVN"), ("TTXVN", [], "TTXVN"),
+    ("(Theo Reuters)", [], "Reuters"), ("Theo Tuổi Trẻ", [], "Tuổi Trẻ"), ("Nguồn: Bộ Y tế", [], "Bộ Y tế"),
+    ("Minh Sơn (theo Reuters)", ["Minh Sơn"], "Reuters"), ("Thu Hằng/VOV.VN", ["Thu Hằng"], "VOV.VN"),
+    ("Hà Thu (tổng hợp)", ["Hà Thu"], None), ("Tin, ảnh: QUANG HÙNG", ["QUANG HÙNG"], None),
+    # Not bylines: body text that ends in capitals, a photo credit, a sentence opening with "Theo".
+    ("Dự án được tài trợ bởi JICA", [], None), ("Kết quả do WHO công bố", [], None), ("Ảnh: T.L", [], None),
+    ("Theo kế hoạch, công trình sẽ hoàn thành trong năm nay", [], None),
+    ("Theo ông Nguyễn Văn A, giá vàng sẽ còn tăng.", [], None), ("AFP", [], "AFP"), ("Đồ họa: T.L", [], None),
+    ("Chúc mừng năm mới", [], None),
+])
+def test_parse_byline(line, authors, credit):
+    assert parse_byline(line) == Byline(authors, credit)
+
+
+def test_a_profile_can_turn_initials_off_and_name_its_own_credits():
+    assert parse_byline("P.V", initials=False) == Byline([], None)
+    assert parse_byline("Theo Nhịp Sống Thị Trường") == Byline(["Nhịp Sống Thị Trường"], None)  # looks like a person
+    assert parse_byline("Theo Nhịp Sống Thị Trường", credits=["Nhịp sống thị trường"]) == \
+        Byline([], "Nhịp Sống Thị Trường")
