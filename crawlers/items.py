@@ -25,6 +25,6 @@ class FetchFailure:
 
     url: str
     reason: str  # timeout | truncated | robots_disallowed | connection_error | dns_error | too_large |
-    #              redirect_loop | too_many_redirects
+    #              redirect_loop | too_many_redirects | offsite_redirect
     detail: str
     failed_at: datetime

@@ -1,6 +1,7 @@
-"""Downloader middleware that sends requests to the offline replay (BANTIN_REPLAY_URL) instead of the live sites."""
+"""Downloader middlewares: the offline replay's address rewrite (BANTIN_REPLAY_URL), and the JS cookie challenge."""
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
@@ -61,3 +62,38 @@ class ReplayRewriteMiddleware:
     def process_exception(self, request, exception, spider=None):
         self._restore(request)
         return None
+
+
+class CookieChallengeMiddleware:
+    """Answers a JS cookie challenge as a browser would, once per request.
+
+    Lao Động answers every path with a page whose script sets a cookie and reloads (vn-news-sites §3.11,
+    `sources/laodong/replay/recorded/laodong_challenge.html`). The cookie is in the script, not in a
+    Set-Cookie header, so Scrapy's cookie jar never sees it: this reads it and sends the same request again
+    with it. The jar then keeps it for the site, so the crawl's later requests pass without a challenge. A
+    second challenge for the same request is let through: the extractor rejects it as `not_article`.
+    """
+
+    # A challenge is a few hundred bytes of script; an article whose scripts happen to set a cookie is tens of
+    # KB or more. 16 KB bounds what is worth reading for one.
+    MAX_BYTES = 16 * 1024
+    _COOKIE = re.compile(rb"""document\.cookie\s*=\s*["']\s*([^=;"'\s]+)=([^;"']*)""")
+    _RELOAD = re.compile(rb"location\.reload\s*\(")
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_response(self, request, response, spider=None):
+        if request.meta.get("cookie_challenge") or len(response.body) > self.MAX_BYTES:
+            return response
+        cookie = self._COOKIE.search(response.body)
+        if cookie is None or not self._RELOAD.search(response.body):
+            return response
+        self.stats.inc_value("bantin/cookie_challenges")
+        name, value = (part.decode("latin-1") for part in cookie.groups())
+        return request.replace(cookies={name: value}, dont_filter=True,
+                               meta={**request.meta, "cookie_challenge": True})

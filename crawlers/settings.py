@@ -39,6 +39,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader and first on the way back, so every other middleware (robots.txt,
     # redirects, retries, stats) sees the original https URLs.
     "crawlers.middlewares.ReplayRewriteMiddleware": 990,
+    # Before the cookie middleware (700) on the way out: the request it sends again goes through it, and the
+    # challenge's cookie joins the jar.
+    "crawlers.middlewares.CookieChallengeMiddleware": 650,
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.LandingPipeline": 300,

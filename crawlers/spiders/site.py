@@ -51,7 +51,8 @@ def classify_failure(exc: BaseException, redirects: list[str] | None = None) -> 
     """The raw.fetch_failures reason for a request that got no response; None when it is not one.
 
     Scrapy raises IgnoreRequest for several refusals and tells them apart only by message: robots.txt, the
-    redirect limit (REDIRECT_MAX_TIMES) and a body that exceeds DOWNLOAD_MAXSIZE while it is decompressed.
+    redirect limit (REDIRECT_MAX_TIMES), a body that exceeds DOWNLOAD_MAXSIZE while it is decompressed, and a
+    request outside the source's allowed_domains (OffsiteMiddleware).
     A download it cancels (DownloadCancelledError) is one that exceeded DOWNLOAD_MAXSIZE on the wire. A
     redirect chain that visits a URL twice (`redirects`, the request's redirect_urls) is a loop."""
     if isinstance(exc, IgnoreRequest):
@@ -62,6 +63,8 @@ def classify_failure(exc: BaseException, redirects: list[str] | None = None) -> 
             return "redirect_loop" if redirects and len(set(redirects)) < len(redirects) else "too_many_redirects"
         if "DOWNLOAD_MAXSIZE" in message:
             return "too_large"
+        if "offsite request" in message:  # only a redirect takes an article request off its site
+            return "offsite_redirect"
         return None
     if isinstance(exc, DownloadCancelledError):
         return "too_large"
@@ -242,9 +245,10 @@ class SiteSpider(scrapy.Spider):
             self.logger.info("article request dropped: %s: %s", failure.request.url, failure.value)
             return
         self.crawler.stats.inc_value(f"bantin/fetch_failures/{reason}")
+        detail = f"{type(failure.value).__name__}: {failure.value or FAILURE_DETAILS.get(reason, '')}"
         yield FetchFailure(
             url=(redirects or [failure.request.url])[0],
             reason=reason,
-            detail=f"{type(failure.value).__name__}: {failure.value or FAILURE_DETAILS.get(reason, '')}",
+            detail=f"{detail}: {failure.request.url}" if reason == "offsite_redirect" else detail,
             failed_at=datetime.now(UTC),
         )

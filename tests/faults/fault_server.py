@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from crawlers.replay import Replay
+from sources import SOURCES_DIR
 
 SOURCE = "bienphong"
 HOST = "www.bienphong.com.vn"
 # A hung handler must not outlive its test: sleeps are capped, and threads are daemons.
 MAX_SLEEP_SECONDS = 30.0
+CHALLENGE_PAGE = (SOURCES_DIR / "laodong/replay/recorded/laodong_challenge.html").read_bytes()
+CHALLENGE_COOKIE = "D1N=6f1c0a9e2b7d4e3fa5c8b1d2e4f60718"  # what CHALLENGE_PAGE's script sets
 
 
 @dataclass
@@ -116,6 +119,21 @@ class Page(Fault):
 
     def serve(self, handler, path):
         handler.write(Reply(200, self.edit(handler.server.page(path)), self.content_type))
+
+
+@dataclass
+class CookieChallenge(Fault):
+    """Lao Động's JS cookie challenge (vn-news-sites §3.11): the recorded challenge page, whose script sets
+    `D1N=<value>` and reloads, until a request carries that cookie; then the real page."""
+
+    times: int | None = None
+
+    def serve(self, handler, path):
+        if CHALLENGE_COOKIE in (handler.headers.get("Cookie") or ""):
+            handler.write(Reply(200, handler.server.page(path)))
+            handler.server.article_served(path)
+        else:
+            handler.write(Reply(200, CHALLENGE_PAGE))
 
 
 _BOMB: bytes | None = None

@@ -6,8 +6,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from fault_harness import WINDOW, judge, run_pass, window_articles
-from fault_server import Answer, Bomb, Page, Redirect, Reply, gzip_bomb
+from fault_harness import WINDOW, judge, run_pass, stored_urls, window_articles
+from fault_server import Answer, Bomb, CookieChallenge, Page, Redirect, Reply, gzip_bomb
 from helpers import REPO, query
 
 SEED_TEXT = (REPO / "sources/bienphong/pages/gan-ket-chat-che-post473259-seed.txt").read_bytes()
@@ -163,3 +163,27 @@ def test_gzip_bomb(fresh_db, fault_server, ledger):
     first = judge(fresh_db, fault_server, ledger, fault="a gzip bomb (1 MB on the wire, 1000 MiB expanded)",
                   expected="fetch failure too_large, decompression stopped at the cap", url=url, reason="too_large")
     assert first.results["reject"][0][2] is None, "refused by the crawler (no page landed), not by clean"
+
+
+def test_redirect_to_another_site(fresh_db, fault_server, ledger):
+    # nld.com.vn is reported to redirect its articles to tuoitre.vn/nld/… (vn-news-sites §3.13): the answer is
+    # on another site, which this source must never land as its own (it could claim that site's articles); the
+    # link gets a reason naming where it went instead of a silent drop.
+    url = window_articles(fault_server)[4]
+    fault_server.faults[fault_server.path(url)] = Redirect(
+        "https://tuoitre.vn/nld/bai-da-chuyen-sang-bao-khac-196260307083000123.htm")
+    judge(fresh_db, fault_server, ledger, fault="a redirect to another site's article",
+          expected="fetch failure offsite_redirect", url=url, reason="offsite_redirect")
+
+
+def test_js_cookie_challenge(fresh_db, fault_server, ledger):
+    # Lao Động's challenge (vn-news-sites §3.11) in front of two articles: the crawler answers it with the
+    # script's cookie, and the cookie jar carries it on, so both pages land as articles.
+    first, second = (fault_server.path(u) for u in window_articles(fault_server)[4:6])
+    fault_server.faults[first] = fault_server.faults[second] = CookieChallenge()
+    judge(fresh_db, fault_server, ledger, fault="a JS cookie challenge (set a cookie, reload)", expected="stored",
+          url=window_articles(fault_server)[4])
+    assert window_articles(fault_server)[5] in stored_urls(fresh_db)
+    (challenges,) = query(fresh_db, "SELECT (stats->>'bantin/cookie_challenges')::int FROM raw.crawls "
+                                    "WHERE run_id = 'scheduled__fault'")[0]
+    assert challenges >= 1, "no challenge was met: the fault did not apply"

@@ -1,6 +1,7 @@
 """Discovery on recorded bytes: the real VnExpress/Tuổi Trẻ listings, feeds, sitemaps and archive templates."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -241,3 +242,37 @@ def test_a_lastmod_shared_by_every_url_is_not_a_date():
             b"</urlset>")
     _, pages = disc.parse_sitemap(body, "https://vov.vn/sitemaps/2026/3/article.xml")
     assert [c.discovered_at for c in pages] == [None, None]
+
+
+# --- the real "Thời sự" section pages of 2026-01-15 -------------------------------------------------------
+
+THOI_SU = {source: REPO / f"sources/{source}/replay/recorded/{source}_thoi-su_list.html"
+           for source in ("tuoitre", "vnexpress")}
+
+
+def test_tuoitre_real_section_page_read_by_the_profiles_listing():
+    url = "https://tuoitre.vn/thoi-su.htm"
+    page = disc.parse_listing(THOI_SU["tuoitre"].read_bytes(), url, listing_spec("tuoitre", url))
+    assert len(page.items) == 20 and page.next_url is None
+    assert page.items[0].url == ("https://tuoitre.vn/ha-noi-hop-cung-6-tinh-thanh-ban-ve-xay-dung-quy-hoach-thu-do-"
+                                 "voi-tam-nhin-100-nam-2026011519310258.htm")
+    assert page.items[0].discovered_at == vn(2026, 1, 15, 19, 31, 2)
+    # Featured stories reach back (to 2025-12-26); the stream is of the capture's day.
+    assert all(vn(2025, 12, 26) <= c.discovered_at < vn(2026, 1, 16) for c in page.items)
+    assert sum(c.discovered_at >= vn(2026, 1, 15) for c in page.items) == 14
+    # An hourly window of the capture's evening picks what was created in it (and an hour before: the lead).
+    picked = disc.select_articles(page.items, vn(2026, 1, 15, 20), vn(2026, 1, 15, 21),
+                                  load_profile("tuoitre")["article_url"])
+    assert {c.url for c in picked} >= {page.items[1].url} and len(picked) < len(page.items)
+
+
+def test_vnexpress_real_section_page_of_january_has_links_but_no_times():
+    url = "https://vnexpress.net/thoi-su"
+    page = disc.parse_listing(THOI_SU["vnexpress"].read_bytes(), url, listing_spec("vnexpress", url))
+    # The script templates for the top stories (`'+articleData['share_url']+'`) are not links; 43 stories are.
+    assert len(page.items) == 43 and page.next_url == "https://vnexpress.net/thoi-su-p2"
+    assert all(re.match(load_profile("vnexpress")["article_url"], c.url) for c in page.items)
+    assert page.items[0].url.endswith("-5006191.html") and page.items[-1].url.endswith("-5004168.html")
+    # This capture carries no data-publishtime: undated items are fetched whatever the window (the load makes
+    # that free of duplicates), and pagination stops on repeated URLs and max_pages.
+    assert all(c.discovered_at is None for c in page.items)

@@ -61,6 +61,7 @@ def test_one_hour_window_holds_six_articles_per_source(replay, source, feed):
     ("tuoitre_article.html", "6aa824599665bcc0",
      "/tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm"),
     ("tuoitre_list.html", "1820352638c50c94", "/tuoitre.vn/kinh-doanh.htm"),
+    ("tuoitre_thoi-su_list.html", "cb74b17d7b2360c0", "/tuoitre.vn/thoi-su.htm"),
 ])
 def test_real_pages_served_byte_identical(replay, name, sha256_prefix, path):
     reply = replay.handle(path)
