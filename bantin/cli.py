@@ -175,6 +175,47 @@ def _cmd_run(args: argparse.Namespace) -> int:
                archive=(args.days or days, args.per_day or per_day))
 
 
+def _read(path: str, flag: str) -> bytes:
+    from pathlib import Path
+
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UserError(f"{flag} {path}: {exc.strerror or exc}") from None
+
+
+def _cmd_source(args: argparse.Namespace) -> int:
+    from bantin import sources_add
+    from sources import SOURCES_DIR
+
+    # --home switches to the offline mode, which reads robots.txt and the sample pages from files too.
+    files = {"--home": args.home, "--robots": args.robots, "--page": args.page}
+    if any(files.values()) and not all(files.values()):
+        missing = ", ".join(flag for flag, given in files.items() if not given)
+        raise UserError(f"offline mode reads saved files: give --home, --robots and --page (missing {missing})")
+    if args.page_url and len(args.page_url) != len(args.page or []):
+        raise UserError(f"--page-url given {len(args.page_url)} times for {len(args.page or [])} --page: one URL a "
+                        "page, in the same order")
+    samples = sources_add.DEFAULT_SAMPLES if args.samples is None else args.samples
+    if samples < 1:
+        raise UserError("--samples must be at least 1")
+    saved = None
+    if args.home:
+        saved = sources_add.Saved(home=_read(args.home, "--home"),
+                                  robots=_read(args.robots, "--robots").decode("utf-8", "replace"),
+                                  pages=[(path, _read(path, "--page")) for path in args.page],
+                                  page_urls=args.page_url)
+    try:
+        report = sources_add.add_source(args.domain, directory=args.dir or SOURCES_DIR, name=args.name,
+                                        force=args.force, saved=saved, samples=samples,
+                                        article_url=args.article_url,
+                                        log=lambda line: print(line, file=sys.stderr))
+    except sources_add.AddError as exc:
+        raise UserError(str(exc)) from exc
+    print(report)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bantin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -231,6 +272,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reprocess-failed", action="store_true", help="run again the days whose run failed")
     p.add_argument("--no-wait", action="store_true", help="create the backfill and return")
     p.set_defaults(func=_cmd_backfill)
+
+    p = sub.add_parser("source", help="manage source folders (sources/<name>/)")
+    actions = p.add_subparsers(dest="action", required=True)
+    add = actions.add_parser(
+        "add", help="write a new source folder inferred from the site: discovery, article_url, identity, sample pages",
+        description="Live (network) unless --home is given; offline it reads --home, --robots and --page files.")
+    add.add_argument("domain", help="the site's domain, e.g. tienphong.vn")
+    add.add_argument("--name", default=None, help="the source name (default: the domain's first label)")
+    add.add_argument("--dir", default=None, help="the folder to write <name>/ into (default: the repo's sources/)")
+    add.add_argument("--force", action="store_true", help="replace an existing folder (its pages and replay too)")
+    add.add_argument("--home", default=None, help="offline: the saved home page")
+    add.add_argument("--robots", default=None, help="offline: the saved robots.txt")
+    add.add_argument("--page", action="append", default=None, help="offline: a saved article page (repeatable)")
+    add.add_argument("--page-url", action="append", default=None,
+                     help="offline: the URL of each --page, in the same order (default: its canonical or og:url)")
+    add.add_argument("--samples", type=int, default=None, help="live: article pages to fetch and record (default 3)")
+    add.add_argument("--article-url", default=None, help="use this article URL regex instead of inferring one")
+    add.set_defaults(func=_cmd_source)
 
     p = sub.add_parser("airflow-env", help="print the Airflow environment of this checkout as shell exports")
     p.set_defaults(func=_cmd_airflow_env)
