@@ -1,4 +1,4 @@
-"""The three extractors behind one signature: a labelled page -> {title, published_at, authors, body}."""
+"""The extractors behind one signature: a labelled page -> {title, published_at, authors, body}."""
 from __future__ import annotations
 
 import json
@@ -43,12 +43,18 @@ def load_pages(paths=None) -> list[Page]:
     return pages
 
 
-def bantin(page: Page) -> dict:
+def bantin(page: Page, profile: dict | None = None) -> dict:
     try:
-        out = extract_page(page.raw, page.url, profile=page.profile)
+        out = extract_page(page.raw, page.url, profile=page.profile if profile is None else profile)
     except Rejected as exc:
         return {"error": exc.reason}
     return {k: out[k] for k in ("title", "published_at", "authors", "body")}
+
+
+def bantin_no_profile(page: Page) -> dict:
+    """The same page with its profile removed: what bantin does for a site it has no profile for (JSON-LD, meta,
+    then the generic path)."""
+    return bantin(page, profile={})
 
 
 def trafilatura(page: Page) -> dict:
@@ -79,4 +85,5 @@ def newspaper4k(page: Page) -> dict:
             "body": article.text}
 
 
-EXTRACTORS = {"bantin": bantin, "trafilatura": trafilatura, "newspaper4k": newspaper4k}
+NO_PROFILE = "bantin, no profile"
+EXTRACTORS = {"bantin": bantin, NO_PROFILE: bantin_no_profile, "trafilatura": trafilatura, "newspaper4k": newspaper4k}

@@ -4,18 +4,23 @@ from __future__ import annotations
 import os
 import platform
 import re
+import statistics
 from importlib.metadata import version
 from pathlib import Path
 
+from bench.extraction.extractors import NO_PROFILE
 from bench.extraction.harness import Result, Score
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 START, END = "<!-- bench-extract:start -->", "<!-- bench-extract:end -->"
 HEADER = ("# Benchmarks\n\nEach section is written by its benchmark (`bench/README.md`); edit the code, "
           "not the figures.\n")
-# The targets of issue 3 §5, for bantin on the labelled pages.
-TITLE_TARGET, DATE_TARGET, AUTHORS_TARGET, F1_TARGET, SPEED_TARGET = 1.0, 1.0, 0.95, 0.98, 3.0
-LEGEND = ("All three get the same page; the peers get it decoded to text, trafilatura's htmldate is asked for "
+# The targets for bantin on the labelled pages (issues 3 and 15). Speed is the median of the per-repeat ratios:
+# each repeat's two figures saw the same moment of machine load, which a ratio of two medians does not.
+TITLE_TARGET, DATE_TARGET, AUTHORS_TARGET, F1_TARGET, SPEED_TARGET = 1.0, 1.0, 0.95, 0.98, 3.5
+LEGEND = ("Every extractor gets the same page; `bantin, no profile` is bantin with the page's source profile "
+          "removed (JSON-LD, meta, then the generic path: what a site with no profile gets); the peers get it "
+          "decoded to text, trafilatura's htmldate is asked for "
           "the time of day and offset (`outputformat`), newspaper4k runs with `fetch_images=False`, and the "
           "network is off. Body tokens are NFC, casefolded syllables; precision, recall and F1 are "
           "micro-averaged (token counts summed over pages, then divided). A leak is a string of "
@@ -45,12 +50,12 @@ def machine() -> str:
 def _rows(result: Result) -> list[tuple[str, str, list[str], str]]:
     """(metric, target, one cell per extractor, bantin's verdict)."""
     scores, b = list(result.overall.values()), result.overall["bantin"]
+    ratios = result.ratios("bantin", "trafilatura")
 
     def rate(field: str, target: float) -> str:
         return _met(b.pages > 0 and getattr(b, field) / b.pages >= target)
 
-    ratios = result.ratios("bantin", "trafilatura")
-    ratio = result.median_speed("bantin") / result.median_speed("trafilatura")
+    ratio = statistics.median(result.ratios("bantin", "trafilatura"))
     return [
         ("title exact", "100%", [_share(s.title, s.pages) for s in scores], rate("title", TITLE_TARGET)),
         ("`published_at` to the minute, right offset", "100%", [_share(s.date, s.pages) for s in scores],
@@ -64,10 +69,19 @@ def _rows(result: Result) -> list[tuple[str, str, list[str], str]]:
          _met(not b.leaks)),
         ("author bylines leaked into the body", "", [str(s.bylines) for s in scores], ""),
         ("pages with no result (rejected / crashed)", "", [str(s.errors) for s in scores], ""),
-        (f"pages/s, median of {len(ratios)} repeat{'s' * (len(ratios) > 1)}", "≥ 3× trafilatura",
+        (f"pages/s, median of {len(ratios)} repeat{'s' * (len(ratios) > 1)}", f"≥ {SPEED_TARGET}× trafilatura",
          [f"{result.median_speed(name):.1f}" for name in result.overall],
-         f"{ratio:.2f}× trafilatura: {_met(ratio >= SPEED_TARGET)}"),
+         f"{ratio:.2f}× trafilatura (median ratio): {_met(ratio >= SPEED_TARGET)}"),
     ]
+
+
+def _against(mine: Score, peer: Score) -> str:
+    """Field by field, whether `mine` is at least `peer`: title, date, authors, body F1, leaks."""
+    checks = (("title", mine.title >= peer.title), ("date", mine.date >= peer.date),
+              ("authors", mine.authors >= peer.authors), ("body F1", mine.prf[2] >= peer.prf[2]),
+              ("leaks", sum(mine.leaks.values()) <= sum(peer.leaks.values())))
+    return ", ".join(f"{name} {'≥' if ok else '**<**'}" for name, ok in checks) + \
+        f": {_met(all(ok for _, ok in checks))}"
 
 
 def markdown(result: Result, command: str) -> str:
@@ -79,6 +93,11 @@ def markdown(result: Result, command: str) -> str:
            "|---|---|" + "---|" * len(names) + "---|"]
     out += [f"| {label} | {target} | " + " | ".join(cells) + f" | {verdict} |"
             for label, target, cells, verdict in _rows(result)]
+    peer = result.overall.get("trafilatura")
+    if peer:
+        out += ["", "Against trafilatura, field by field: bantin " + _against(result.overall["bantin"], peer) + "."]
+        if NO_PROFILE in result.overall:
+            out[-1] += " With no profile: " + _against(result.overall[NO_PROFILE], peer) + "."
     out += ["", f"Speed: each repeat runs every extractor once on each of the {n} pages, interleaved page by "
             f"page in an order rotated per repeat; the per-repeat bantin/trafilatura ratios ranged "
             f"{min(ratios):.2f}–{max(ratios):.2f}×."]

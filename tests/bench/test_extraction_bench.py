@@ -55,10 +55,11 @@ def test_harness_runs_on_two_pages():
     result = run(load_pages(html), repeats=1)
     assert result.html_pages == 2
     assert {name: score.pages for name, score in result.overall.items()} == {
-        "bantin": 2, "trafilatura": 2, "newspaper4k": 2}
+        "bantin": 2, "bantin, no profile": 2, "trafilatura": 2, "newspaper4k": 2}
     assert all(len(speeds) == 1 and speeds[0] > 0 for speeds in result.speed.values())
     table = markdown(result, "python -m bench.extraction --repeats 1")
     assert "| body token F1 (micro) | ≥ 0.98 |" in table and "### Per source" in table
+    assert "Against trafilatura, field by field: bantin title" in table and "With no profile: title" in table
 
 
 def test_write_docs_replaces_only_its_section(tmp_path: Path):
