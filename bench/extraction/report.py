@@ -77,11 +77,11 @@ def _rows(result: Result) -> list[tuple[str, str, list[str], str]]:
 
 def _against(mine: Score, peer: Score) -> str:
     """Field by field, whether `mine` is at least `peer`: title, date, authors, body F1, leaks."""
-    checks = (("title", mine.title >= peer.title), ("date", mine.date >= peer.date),
-              ("authors", mine.authors >= peer.authors), ("body F1", mine.prf[2] >= peer.prf[2]),
-              ("leaks", sum(mine.leaks.values()) <= sum(peer.leaks.values())))
-    return ", ".join(f"{name} {'≥' if ok else '**<**'}" for name, ok in checks) + \
-        f": {_met(all(ok for _, ok in checks))}"
+    checks = (("title", "≥", mine.title >= peer.title), ("date", "≥", mine.date >= peer.date),
+              ("authors", "≥", mine.authors >= peer.authors), ("body F1", "≥", mine.prf[2] >= peer.prf[2]),
+              ("leaks", "≤", sum(mine.leaks.values()) <= sum(peer.leaks.values())))
+    return ", ".join(f"{name} {sign if ok else '**not** ' + sign}" for name, sign, ok in checks) + \
+        f": {_met(all(ok for _, _, ok in checks))}"
 
 
 def markdown(result: Result, command: str) -> str:
