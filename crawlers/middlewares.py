@@ -1,10 +1,12 @@
-"""Downloader middlewares: the offline replay's address rewrite (BANTIN_REPLAY_URL), and the JS cookie challenge."""
+"""Downloader middlewares: the offline replay's address rewrite (BANTIN_REPLAY_URL), redirects off the site, and
+the JS cookie challenge."""
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.url import url_is_from_any_domain
 
 from warehouse import settings
 
@@ -97,3 +99,29 @@ class CookieChallengeMiddleware:
         name, value = (part.decode("latin-1") for part in cookie.groups())
         return request.replace(cookies={name: value}, dont_filter=True,
                                meta={**request.meta, "cookie_challenge": True})
+
+
+class OffsiteRedirectMiddleware:
+    """Refuses a redirect off the source's allowed domains.
+
+    Article requests are sent with dont_filter (a redirect loop must reach the redirect limit, see
+    crawlers/spiders/site.py), and Scrapy's OffsiteMiddleware lets every dont_filter request through, so a link
+    redirected to another site (nld.com.vn to tuoitre.vn/nld/…, vn-news-sites §3.13) would land that site's page
+    as this source's. Refused here, it becomes a fetch failure `offsite_redirect` naming where it went.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        if not request.meta.get("redirect_urls"):
+            return None
+        # Scrapy no longer passes the spider to downloader middlewares; the crawler knows it.
+        domains = getattr(self.crawler.spider, "allowed_domains", None) or []
+        if domains and not url_is_from_any_domain(request.url, domains):
+            raise IgnoreRequest(f"Filtered offsite redirect to {urlsplit(request.url).hostname!r}")
+        return None

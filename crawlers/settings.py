@@ -42,6 +42,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before the cookie middleware (700) on the way out: the request it sends again goes through it, and the
     # challenge's cookie joins the jar.
     "crawlers.middlewares.CookieChallengeMiddleware": 650,
+    # Right after Scrapy's OffsiteMiddleware (50), which lets the articles' dont_filter requests pass.
+    "crawlers.middlewares.OffsiteRedirectMiddleware": 60,
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.LandingPipeline": 300,

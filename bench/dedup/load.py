@@ -61,7 +61,8 @@ def staged_rows(n: int) -> list[tuple]:
 
 def _core_line(row: tuple, url_suffix: str = "") -> str:
     (run_id, _, source, _url, canonical, title, sapo, dateline, body, authors, published, published_raw,
-     modified, seen, section, tags, image, language, captions, extracted_by, body_hash, fetched, _sig, _refused) = row
+     modified, seen, section, tags, image, language, captions, _credit, extracted_by, body_hash, fetched, _sig,
+     _refused) = row
     return copy_line((source, canonical + url_suffix, canonical + url_suffix, title, sapo, dateline, body, authors,
                       published, published_raw, modified, seen, section, tags, image, language, captions,
                       extracted_by, body_hash, fetched, fetched, run_id, run_id))

@@ -52,7 +52,7 @@ def classify_failure(exc: BaseException, redirects: list[str] | None = None) -> 
 
     Scrapy raises IgnoreRequest for several refusals and tells them apart only by message: robots.txt, the
     redirect limit (REDIRECT_MAX_TIMES), a body that exceeds DOWNLOAD_MAXSIZE while it is decompressed, and a
-    request outside the source's allowed_domains (OffsiteMiddleware).
+    redirect off the source's allowed_domains (crawlers/middlewares.py, OffsiteRedirectMiddleware).
     A download it cancels (DownloadCancelledError) is one that exceeded DOWNLOAD_MAXSIZE on the wire. A
     redirect chain that visits a URL twice (`redirects`, the request's redirect_urls) is a loop."""
     if isinstance(exc, IgnoreRequest):
@@ -63,7 +63,7 @@ def classify_failure(exc: BaseException, redirects: list[str] | None = None) -> 
             return "redirect_loop" if redirects and len(set(redirects)) < len(redirects) else "too_many_redirects"
         if "DOWNLOAD_MAXSIZE" in message:
             return "too_large"
-        if "offsite request" in message:  # only a redirect takes an article request off its site
+        if "offsite redirect" in message:
             return "offsite_redirect"
         return None
     if isinstance(exc, DownloadCancelledError):

@@ -168,7 +168,9 @@ def test_failure_reasons():
     assert classify_failure(IgnoreRequest("Forbidden by robots.txt")) == "robots_disallowed"
     assert classify_failure(CannotResolveHostError("no such host")) == "dns_error"
     assert classify_failure(DownloadConnectionRefusedError("refused")) == "connection_error"
-    # An IgnoreRequest for another reason (offsite, ...) is not a fetch failure of the site.
+    # A redirect off the source's domains is (crawlers/middlewares.py); an IgnoreRequest for another reason
+    # (Scrapy's own offsite filter of a discovery link, ...) is not a fetch failure of the site.
+    assert classify_failure(IgnoreRequest("Filtered offsite redirect to 'tuoitre.vn'")) == "offsite_redirect"
     assert classify_failure(IgnoreRequest("Filtered offsite request")) is None
 
 
