@@ -112,12 +112,14 @@ def test_a_backfill_survives_killing_its_machine(ledger, tmp_path, workers):
                      run_log, backfill_log)
             victims = _victims(stack, workers)
             assert any("scheduler" in " ".join(p.cmdline()) for p in victims), "no scheduler to kill"
+            # What runs there at the kill, read just before it: read after, a task that ended in between (tasks of
+            # a second or two, now) left none to count, though the kill was mid-backfill all the same.
+            killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'"
+                                f" AND hostname LIKE '{host}'")
             for p in victims:
                 with contextlib.suppress(psutil.NoSuchProcess):  # a task that ended meanwhile
                     p.kill()
             psutil.wait_procs(victims, timeout=30)
-            killed = probe(env, f"SELECT task_id FROM task_instance WHERE {OF_THE_BACKFILL} AND state = 'running'"
-                                f" AND hostname LIKE '{host}'")
             assert killed, "no task of the backfill was running when its processes were killed"
             if workers:  # `make run` stops what is left of it when a component dies, and fails
                 assert stack.wait(timeout=120) != 0
