@@ -10,6 +10,7 @@ ARTICLES = [
     ("Gắn kết chặt chẽ trong thực hiện quy chế phối hợp giữa Đảng ủy BĐBP Quảng Nam với các Huyện ủy",
      "Biên phòng - Quy chế phối hợp đã tạo chuyển biến trong công tác biên phòng."),
     ("Giá vàng giảm nhưng vẫn cao hơn thế giới", "Giá vàng miếng trong nước giảm nhẹ sáng nay."),
+    ("Giá xăng tăng từ chiều nay", "Liên bộ Công Thương - Tài chính điều chỉnh giá xăng dầu."),
 ]
 
 
@@ -77,3 +78,35 @@ def test_search_and_fuzzy_title_use_their_indexes(search_db):
             plan = "\n".join(r[0] for r in cur.fetchall())
             assert index in plan, plan
     conn.close()
+
+
+# Search-box syntax (websearch): a quoted phrase, `-word` to exclude, `or` between alternatives; every part
+# diacritic-folded. The fuzzy title match obeys it too: it used to read `-vàng` as one more word to look for.
+def test_minus_excludes_a_word_from_text_and_fuzzy_matches(search_db):
+    assert [t for t, _ in search(search_db, "giá -vàng")] == [ARTICLES[4][0]]
+    assert [t for t, _ in search(search_db, "gia -vang")] == [ARTICLES[4][0]]
+
+
+def test_only_exclusions_find_nothing(search_db):
+    # Nothing to look for, as in a search box: not every article lacking the word.
+    assert search(search_db, "-vàng") == []
+    assert search(search_db, '-"thuy dien"') == []
+
+
+def test_or_finds_either_word(search_db):
+    titles = {t for t, _ in search(search_db, "vang or xang")}
+    assert titles == {ARTICLES[3][0], ARTICLES[4][0]}
+    assert {t for t, _ in search(search_db, "vàng OR xăng")} == titles
+
+
+def test_quoted_phrase_keeps_word_order(search_db):
+    assert [t for t, _ in search(search_db, '"thuy dien son la"')] == [ARTICLES[1][0]]
+    assert [t for t, _ in search(search_db, '"dien thuy"')] == []
+
+
+def test_excluded_phrase_and_misspelt_title(search_db):
+    misspelt = "gan ket chat che trong thuc hien quy che phoi hpo"
+    assert [t for t, _ in search(search_db, misspelt)] == [ARTICLES[2][0]]
+    # Its lead says "Biên phòng": excluding the phrase removes the fuzzy title match as well.
+    assert search(search_db, misspelt + ' -"bien phong"') == []
+    assert [t for t, _ in search(search_db, "thuy dien -\"son la\"")] == [ARTICLES[0][0]]
