@@ -21,7 +21,7 @@ STORY_LOCK = 0x62616E74696E  # "bantin"
 
 def lock_stories(cur) -> None:
     """Take the loaders' lock for the rest of the transaction."""
-    cur.execute("SELECT pg_advisory_xact_lock(%s)", (STORY_LOCK,))
+    cur.execute("SELECT core.lock_loads()")  # pg_advisory_xact_lock(STORY_LOCK), migration 0013
 
 
 def _dated_sql(alias: str, seen: str) -> str:

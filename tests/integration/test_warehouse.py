@@ -79,7 +79,8 @@ def test_migrations_are_idempotent_and_complete(fresh_db):
     schemas = {r[0] for r in query(fresh_db, "SELECT nspname FROM pg_namespace")}
     assert {"raw", "staging", "core", "api"} <= schemas
     views = {r[0] for r in query(fresh_db, "SELECT viewname FROM pg_views WHERE schemaname = 'api'")}
-    assert views == {"articles", "daily_source_counts", "source_freshness", "run_stats", "stories"}
+    assert views == {"articles", "daily_source_counts", "source_freshness", "run_stats", "stories",
+                     "article_changes", "article_versions"}
     functions = {r[0] for r in query(fresh_db, "SELECT proname FROM pg_proc WHERE pronamespace = 'api'::regnamespace")}
     assert functions == {"search_articles"}
     head = max(p.name.split("_")[0] for p in (REPO / "sql/migrations/versions").glob("0*.py"))
@@ -258,3 +259,139 @@ def test_a_redesign_is_named_by_source_and_field_in_the_log_and_run_stats(fresh_
     monkeypatch.setattr(sources, "load_profile", lambda name: {**real(name), "layout_drift": "fail"})
     with pytest.raises(stages.RunCheckFailed, match="layout drift: " + re.escape(body)):
         stages.check_run(fresh_db, "run_after")
+
+
+def feed(url: str, after: int = 0, limit: int = 1000) -> list[tuple]:
+    """A consumer's page of the change feed, read as bantin_reader."""
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SET ROLE bantin_reader")
+        cur.execute("SELECT change_id, article_id, kind, version, source FROM api.article_changes "
+                    "WHERE change_id > %s ORDER BY change_id LIMIT %s", (after, limit))
+        rows = cur.fetchall()
+    conn.close()
+    return rows
+
+
+def test_change_feed_and_versions_follow_loads_and_edits(fresh_db):
+    land(fresh_db, "run_a", good_pages())
+    run_all(fresh_db, "run_a")
+    first = feed(fresh_db)
+    assert sorted((kind, version, source) for _, _, kind, version, source in first) == [
+        ("new", 1, "tuoitre"), ("new", 1, "vnexpress")]
+    # Seen again (a duplicate) is not a change; nor is a repeated load.
+    land(fresh_db, "run_b", good_pages())
+    run_all(fresh_db, "run_b")
+    stages.load_run(fresh_db, "run_b", *WINDOW)
+    assert feed(fresh_db, first[-1][0]) == []
+    # An edit is one `updated` change, and the article's versions show both texts.
+    edited = _page_path("vnexpress").read_bytes().replace(
+        b'<p class="Normal">Iraq',
+        '<p class="Normal">Cập nhật: giá dầu vẫn tăng.</p><p class="Normal">Iraq'.encode(), 1)
+    land(fresh_db, "run_c", [("vnexpress", PAGES["vnexpress"], 200, edited)])
+    run_all(fresh_db, "run_c")
+    [(_, article, kind, version, source)] = feed(fresh_db, first[-1][0])
+    assert (kind, version, source) == ("updated", 2, "vnexpress")
+    versions = query(fresh_db, "SELECT version, is_current, replaced_by_run, body LIKE '%%Cập nhật: giá dầu%%' "
+                               "FROM api.article_versions WHERE article_id = %s ORDER BY version", (article,))
+    assert versions == [(1, False, "run_c", False), (2, True, None, True)]
+    assert query(fresh_db, "SELECT count(*) FROM api.article_versions") == [(3,)]
+
+
+def _insert_article(cur, n: int) -> None:
+    cur.execute("""INSERT INTO core.articles (source, canonical_url, url, title, body, body_hash, first_seen_at,
+                                              last_seen_at, first_run_id, last_run_id)
+                   VALUES ('test', %(u)s, %(u)s, 'Tin', 'Nội dung', %(h)s, now(), now(), 'r', 'r')""",
+                {"u": f"https://example.vn/{n}.html", "h": str(n)})
+
+
+def test_change_feed_never_skips_a_change_committed_after_a_later_writer(fresh_db):
+    # The race a bare sequence loses: writer A numbers its change first but commits last, after writer B. A
+    # consumer that read B's change in between would move its cursor past A's and never see it.
+    import threading
+
+    a = psycopg2.connect(fresh_db)
+    with a.cursor() as cur:
+        _insert_article(cur, 1)  # A's transaction stays open
+
+    def writer_b():
+        conn = psycopg2.connect(fresh_db)
+        with conn, conn.cursor() as cur:
+            _insert_article(cur, 2)
+        conn.close()
+
+    b = threading.Thread(target=writer_b)
+    b.start()
+    b.join(timeout=2)
+    # B waits for A (the loaders' lock): nothing is readable yet, so the consumer's cursor stays put.
+    assert b.is_alive()
+    seen = feed(fresh_db)
+    assert seen == []
+    a.commit()
+    a.close()
+    b.join(timeout=30)
+    assert not b.is_alive()
+    seen += feed(fresh_db, seen[-1][0] if seen else 0)
+    assert [url[-1] for url in query(fresh_db, "SELECT right(canonical_url, 6) FROM core.articles "
+                                               "ORDER BY article_id")] == ["1.html", "2.html"]
+    assert [row[1] for row in seen] == [r[0] for r in query(fresh_db, "SELECT article_id FROM core.articles "
+                                                                      "ORDER BY article_id")]
+
+
+def test_change_feed_under_two_concurrent_loads(fresh_db):
+    # Two runs' loads at once (an hourly run and a backfill), a consumer polling all along: every change once.
+    import threading
+
+    for run, source in (("run_x", "vnexpress"), ("run_y", "tuoitre")):
+        land(fresh_db, run, [p for p in good_pages() if p[0] == source])
+        stages.clean_run(fresh_db, run)
+        stages.dedupe_run(fresh_db, run)
+    done = threading.Event()
+    consumed: list[tuple] = []
+
+    def consumer():
+        while True:
+            finished = done.is_set()
+            consumed.extend(feed(fresh_db, consumed[-1][0] if consumed else 0, limit=1))
+            if finished:
+                return
+
+    reader = threading.Thread(target=consumer)
+    loads = [threading.Thread(target=stages.load_run, args=(fresh_db, run, *WINDOW)) for run in ("run_x", "run_y")]
+    reader.start()
+    for t in loads:
+        t.start()
+    for t in loads:
+        t.join()
+    done.set()
+    reader.join()
+    consumed.extend(feed(fresh_db, consumed[-1][0] if consumed else 0))
+    ids = [row[0] for row in consumed]
+    assert ids == sorted(set(ids))
+    assert sorted(row[4] for row in consumed) == ["tuoitre", "vnexpress"]
+
+
+def test_upgrade_puts_the_stored_archive_at_the_head_of_the_feed(pg_server_url):
+    # A warehouse from before the feed (0012): each stored article becomes one `new` change, in id order.
+    import uuid
+
+    from warehouse import db
+    from warehouse.migrate import upgrade
+
+    name = f"bantin_test_{uuid.uuid4().hex[:10]}"
+    db.ensure_database(name)
+    url = db.with_database(pg_server_url, name)
+    try:
+        upgrade(url, "0012")
+        conn = psycopg2.connect(url)
+        with conn, conn.cursor() as cur:
+            for n in (1, 2, 3):
+                _insert_article(cur, n)
+        conn.close()
+        migrate(url)
+        assert [(kind, version) for _, _, kind, version, _ in feed(url)] == [("new", 1)] * 3
+        assert [row[1] for row in feed(url)] == [r[0] for r in query(url, "SELECT article_id FROM core.articles "
+                                                                          "ORDER BY article_id")]
+    finally:
+        db.drop_database(name)
