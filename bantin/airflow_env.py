@@ -60,7 +60,8 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
     """os.environ (or `base`) plus the Airflow settings of this project.
 
     BANTIN_* variables pass through unchanged, except that BANTIN_DATABASE_URL is resolved here once, so task
-    processes and the scrapy subprocesses they start all reach the same warehouse without re-deriving it.
+    processes and the scrapy subprocesses they start all reach the same warehouse without re-deriving it; the
+    tasks' `bantin_warehouse` connection is made from it unless AIRFLOW_CONN_BANTIN_WAREHOUSE is already set.
     `metadata_url` overrides Airflow's metadata database (the tests use their own)."""
     home = airflow_home()
     keys = _local_secrets(home)
@@ -102,9 +103,22 @@ def airflow_env(*, metadata_url: str | None = None, base: dict[str, str] | None 
         # Re-scan dags/ every 30 s instead of 5 min, so an edited DAG shows up while developing.
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "BANTIN_HOME": str(db.project_home()),
-        "BANTIN_DATABASE_URL": env.get("BANTIN_DATABASE_URL") or db.database_url(),
     })
+    env.update(warehouse_env(env.get("BANTIN_DATABASE_URL") or db.database_url(),
+                             env.get(WAREHOUSE_CONN_VAR)))
     return env
+
+
+# Tasks reach the warehouse through this Airflow connection (dags/common: bantin_warehouse).
+WAREHOUSE_CONN_VAR = "AIRFLOW_CONN_BANTIN_WAREHOUSE"
+
+
+def warehouse_env(url: str, connection: str | None = None) -> dict[str, str]:
+    """The variables that point Airflow's tasks and the CLI at the warehouse `url`: BANTIN_DATABASE_URL, and the
+    `bantin_warehouse` connection made from it, unless one was given (an operator's own, in the environment).
+    A libpq URI is a connection URI Airflow reads as it is: a socket directory in `?host=` becomes an extra,
+    which the tasks hand back to libpq."""
+    return {"BANTIN_DATABASE_URL": url, WAREHOUSE_CONN_VAR: connection or url}
 
 
 def broker_password() -> str:

@@ -284,6 +284,23 @@ def load_run(db_url: str, run_id: str, window_start: datetime, window_end: datet
     return stats
 
 
+def loaded_days(db_url: str, run_id: str) -> list[str]:
+    """The publication days (ISO dates) a run's load touched (sql/stages/loaded_days.sql)."""
+    with transaction(db_url) as (_, cur):
+        cur.execute(stage_sql("loaded_days"), {"run": run_id})
+        return [day.isoformat() for (day,) in cur.fetchall()]
+
+
+def summarise_days(db_url: str, days: list[str], run_id: str) -> int:
+    """Rebuild api.daily_source_summary for `days` (ISO dates), in one transaction; the rows written."""
+    with transaction(db_url) as (_, cur):
+        cur.execute("DELETE FROM api.daily_source_summary WHERE day = ANY(%s::date[])", (days,))
+        cur.execute(stage_sql("daily_summary"), {"days": days, "run": run_id})
+        written = cur.rowcount
+    log.info("daily summary %s: %d rows over %d days", run_id, written, len(days))
+    return written
+
+
 def _profile(source: str) -> dict:
     """The source's profile, or {} for a source no longer profiled (its pages are already rejects)."""
     from sources import load_profile

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from airflow.sdk import CronDataIntervalTimetable, task
+from airflow.sdk import Asset, CronDataIntervalTimetable, task
 
 from sources import crawl_pool, source_names
 
@@ -17,7 +17,7 @@ OWNER = "bantin-data"
 TZ = "Asia/Ho_Chi_Minh"
 
 # The one list of tags a DAG may use (tests/unit/test_dag_integrity.py enforces it), so UI filters stay meaningful.
-ALLOWED_TAGS = ("bantin", "ingest", "crawl", "backfill", "reprocess", "maintenance")
+ALLOWED_TAGS = ("bantin", "ingest", "crawl", "backfill", "reprocess", "maintenance", "downstream")
 
 DEFAULT_ARGS = {
     "owner": OWNER,
@@ -29,6 +29,28 @@ DEFAULT_ARGS = {
     # source's pool slot into the next hour's run.
     "execution_timeout": timedelta(minutes=45),
 }
+
+# What a load makes visible to downstream tools, as Airflow Assets: a DAG scheduled on one runs after each load
+# that changed it. `x-` marks a scheme of our own (Airflow leaves it as written); the postgres:// scheme would
+# need the warehouse's host at parse time, which only the connection knows. The runbooks say how a downstream
+# team schedules on them (docs/daily_summary.md).
+API_ARTICLES = Asset(name="bantin.api.articles", uri="x-bantin://warehouse/api/articles")
+API_STORIES = Asset(name="bantin.api.stories", uri="x-bantin://warehouse/api/stories")
+
+# The warehouse as tasks reach it: an Airflow connection (the Connections UI, AIRFLOW_CONN_BANTIN_WAREHOUSE, a
+# secrets backend). `make run`, `make demo` and compose define it from BANTIN_DATABASE_URL (bantin/airflow_env.py).
+WAREHOUSE_CONN_ID = "bantin_warehouse"
+
+
+def warehouse_url() -> str:
+    """libpq URI of the warehouse, from the `bantin_warehouse` connection through the Postgres provider's hook.
+    A URI rather than the hook's own connection object, because the stages open their connections themselves
+    and hand the same URI to each `scrapy crawl` subprocess. The connection's extras become libpq options
+    (sslmode, host for a socket directory)."""
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+    return PostgresHook(postgres_conn_id=WAREHOUSE_CONN_ID).get_connection(WAREHOUSE_CONN_ID).get_uri()
+
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -63,42 +85,47 @@ def ingest_tasks(run_prefix: str = "") -> None:
     @task
     def crawl(source: str, run_id=None, data_interval_start=None, data_interval_end=None) -> int:
         from crawlers.run import run_crawl
-        from warehouse.db import database_url
 
         # Resolved here so the scrapy subprocess lands pages in the same warehouse as the later stages.
         return run_crawl(source, run_prefix + run_id, data_interval_start, data_interval_end,
-                         env={"BANTIN_DATABASE_URL": database_url()})
+                         env={"BANTIN_DATABASE_URL": warehouse_url()})
 
     @task
     def clean(source: str, run_id=None) -> dict:
         from transforms.stages import clean_run
-        from warehouse.db import database_url
 
-        return clean_run(database_url(), run_prefix + run_id, source)
+        return clean_run(warehouse_url(), run_prefix + run_id, source)
 
     @task
     def dedupe(run_id=None) -> dict:
         from transforms.stages import dedupe_run
-        from warehouse.db import database_url
 
-        return dedupe_run(database_url(), run_prefix + run_id)
+        return dedupe_run(warehouse_url(), run_prefix + run_id)
 
-    @task
-    def load(run_id=None, data_interval_start=None, data_interval_end=None) -> dict:
-        from transforms.stages import load_run
-        from warehouse.db import database_url
+    @task(outlets=[API_ARTICLES, API_STORIES])
+    def load(run_id=None, data_interval_start=None, data_interval_end=None, outlet_events=None) -> dict:
+        from transforms.stages import load_run, loaded_days
 
-        return load_run(database_url(), run_prefix + run_id, data_interval_start, data_interval_end)
+        url, run = warehouse_url(), run_prefix + run_id
+        stats = load_run(url, run, data_interval_start, data_interval_end)
+        # The asset events (one per asset, on success) say what this load changed, so a consumer can rebuild
+        # just that: the run, its window, the articles new and updated per source, and the publication days
+        # (Asia/Ho_Chi_Minh) they fall on, which a backfill's or a late article's are not the window's.
+        changed = {source: {"new": s["new"], "updated": s["updated"]} for source, s in stats.items()}
+        extra = {"run_id": run, "window": [data_interval_start.isoformat(), data_interval_end.isoformat()],
+                 "articles": changed, "days": loaded_days(url, run)}
+        outlet_events[API_ARTICLES].extra = extra
+        outlet_events[API_STORIES].extra = extra
+        return stats
 
     @task
     def check(run_id=None) -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
         from transforms.stages import RunCheckFailed, check_run
-        from warehouse.db import database_url
 
         try:
-            return check_run(database_url(), run_prefix + run_id)
+            return check_run(warehouse_url(), run_prefix + run_id)
         except RunCheckFailed as exc:
             # A failed check is a verdict on data already loaded: retrying cannot change it, so fail at once
             # (red in the UI, with the check's message) instead of after two retry delays.
@@ -107,11 +134,10 @@ def ingest_tasks(run_prefix: str = "") -> None:
     @task
     def purge_raw(data_interval_end=None) -> dict:
         from transforms.stages import purge_raw as purge
-        from warehouse.db import database_url
 
         # The cutoff counts back from the run's interval end, never the wall clock: a re-run purges the same
         # rows, and a backfill of old days purges only pages older than its own window.
-        return purge(database_url(), data_interval_end)
+        return purge(warehouse_url(), data_interval_end)
 
     # One task per source rather than crawl.expand(): Airflow cannot give mapped instances different pools
     # (apache/airflow#33657, open), and a pool per source is what keeps backfills polite. Each source's clean

@@ -54,6 +54,14 @@ def test_a_run_on_two_celery_workers(tmp_path):
         assert workers == {"worker1", "worker2"}, f"tasks ran on {workers}: {tasks}"
         landed = probe(env, "SELECT source, count(*) FROM api.articles GROUP BY source", warehouse=True)
         assert len(landed) >= 10 and sum(n for _, n in landed) >= 15, f"articles landed per source: {landed}"
+        # The load's asset event starts the example consumer, which counts every day the run's articles fell on.
+        while not (summaries := probe(env, "SELECT run_type, state FROM dag_run "
+                                           "WHERE dag_id = 'news_daily_summary' AND state IN ('success', 'failed')")):
+            assert time.monotonic() < deadline, f"no news_daily_summary run finished:\n{log.read_text()[-3000:]}"
+            time.sleep(5)
+        assert summaries == [("asset_triggered", "success")], summaries
+        counted = probe(env, "SELECT sum(articles) FROM api.daily_source_summary", warehouse=True)
+        assert counted == [(sum(n for _, n in landed),)], (counted, landed)
         children = psutil.Process(proc.pid).children(recursive=True)
         assert any("valkey-server" in " ".join(p.cmdline()) for p in children), "no broker among the children"
         proc.send_signal(signal.SIGTERM)

@@ -89,7 +89,7 @@ def test_reprocess_block(after_demo):
 @pytest.mark.skipif(shutil.which("psql") is None, reason="the psql client is absent")
 def test_query_blocks(after_demo):
     query_blocks = blocks(section("Query the results"))
-    assert len(query_blocks) == 2
+    assert len(query_blocks) == 3
     for block in query_blocks:
         done = sh(block, after_demo)
         assert done.returncode == 0, f"{block}\n{done.stderr[-2000:]}"

@@ -75,5 +75,7 @@ def test_the_celery_profile_follows_the_official_layout():
     env = worker["environment"]
     assert env["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
     assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis:")
+    # Tasks reach the warehouse through the bantin_warehouse connection, the CLI through the URL: the same one.
+    assert env["AIRFLOW_CONN_BANTIN_WAREHOUSE"] == env["BANTIN_DATABASE_URL"]
     # The DAG code is the same under both executors: the scheduler reads the same executor setting.
     assert services["airflow-scheduler"]["environment"] == env
