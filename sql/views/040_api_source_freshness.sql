@@ -2,24 +2,28 @@
 -- A crawl is "successful" when Scrapy finished normally and at least one page came back with HTTP 200.
 -- The error rate covers the last 24 hours of attempts: long enough to smooth one bad run of an hourly DAG,
 -- short enough that a site that broke today shows it today.
+-- Each figure is looked up per source in an index (migration 0015) rather than aggregated over the tables,
+-- which grow with every hour: the sources themselves are found by skipping through the (source, ...) indexes.
 CREATE OR REPLACE VIEW api.source_freshness AS
-WITH sources AS (
-    SELECT source FROM raw.crawls
-    UNION SELECT source FROM core.articles
-), last_article AS (
-    SELECT source, max(published_at) AS last_published_at, max(first_seen_at) AS last_article_seen_at
-    FROM core.articles GROUP BY source
-), good_crawls AS (
-    SELECT c.source, max(c.finished_at) AS last_successful_crawl_at
-    FROM raw.crawls AS c
-    WHERE c.finish_reason = 'finished'
-      AND EXISTS (SELECT 1 FROM raw.pages AS p
-                  WHERE p.run_id = c.run_id AND p.source = c.source AND p.status = 200)
-    GROUP BY c.source
+WITH RECURSIVE article_sources AS (
+    (SELECT a.source FROM core.articles AS a ORDER BY a.source LIMIT 1)
+    UNION ALL
+    SELECT (SELECT a.source FROM core.articles AS a WHERE a.source > s.source ORDER BY a.source LIMIT 1)
+    FROM article_sources AS s WHERE s.source IS NOT NULL
+), crawl_sources AS (
+    (SELECT c.source FROM raw.crawls AS c ORDER BY c.source LIMIT 1)
+    UNION ALL
+    SELECT (SELECT c.source FROM raw.crawls AS c WHERE c.source > s.source ORDER BY c.source LIMIT 1)
+    FROM crawl_sources AS s WHERE s.source IS NOT NULL
+), sources AS (
+    SELECT source FROM article_sources WHERE source IS NOT NULL
+    UNION SELECT source FROM crawl_sources WHERE source IS NOT NULL
 ), horizon AS (
-    SELECT source, max(fetched_at) - interval '24 hours' AS since
-    FROM (SELECT source, fetched_at FROM raw.pages UNION ALL SELECT source, failed_at FROM raw.fetch_failures) t
-    GROUP BY source
+    SELECT s.source,
+           greatest((SELECT max(p.fetched_at) FROM raw.pages AS p WHERE p.source = s.source),
+                    (SELECT max(f.failed_at) FROM raw.fetch_failures AS f WHERE f.source = s.source))
+               - interval '24 hours' AS since
+    FROM sources AS s
 ), attempts AS (
     SELECT h.source,
            (SELECT count(*) FROM raw.pages p WHERE p.source = h.source AND p.fetched_at >= h.since) AS responses,
@@ -30,15 +34,17 @@ WITH sources AS (
     FROM horizon AS h
 )
 SELECT s.source,
-       la.last_published_at,
-       la.last_article_seen_at,
-       gc.last_successful_crawl_at,
+       (SELECT max(a.published_at) FROM core.articles AS a WHERE a.source = s.source)  AS last_published_at,
+       (SELECT max(a.first_seen_at) FROM core.articles AS a WHERE a.source = s.source) AS last_article_seen_at,
+       (SELECT c.finished_at FROM raw.crawls AS c
+         WHERE c.source = s.source AND c.finish_reason = 'finished' AND c.finished_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM raw.pages AS p
+                       WHERE p.run_id = c.run_id AND p.source = c.source AND p.status = 200)
+         ORDER BY c.finished_at DESC LIMIT 1)                                            AS last_successful_crawl_at,
        coalesce(a.responses + a.failures, 0)::integer AS fetches_24h,
        CASE WHEN coalesce(a.responses + a.failures, 0) = 0 THEN NULL
             ELSE round((a.http_errors + a.failures)::numeric / (a.responses + a.failures), 4)
        END AS fetch_error_rate_24h
 FROM sources AS s
-LEFT JOIN last_article AS la USING (source)
-LEFT JOIN good_crawls  AS gc USING (source)
-LEFT JOIN attempts     AS a  USING (source);
+LEFT JOIN attempts AS a USING (source);
 COMMENT ON VIEW api.source_freshness IS 'Per source: last article, last successful crawl, fetch error rate over the last 24 h of activity.';

@@ -110,3 +110,25 @@ def test_excluded_phrase_and_misspelt_title(search_db):
     # Its lead says "Biên phòng": excluding the phrase removes the fuzzy title match as well.
     assert search(search_db, misspelt + ' -"bien phong"') == []
     assert [t for t, _ in search(search_db, "thuy dien -\"son la\"")] == [ARTICLES[0][0]]
+
+
+def test_a_common_query_ranks_the_newest_matches_and_a_rare_one_reaches_the_whole_archive(fresh_db):
+    # 201 articles of the last day say "kinh tế" in their body; one from years ago says it in its title, which
+    # would rank first over the whole archive. A query ranks its newest 200 matches at least (20 results x 10),
+    # so the old one stays out; a word only the old article holds still finds it.
+    conn = psycopg2.connect(fresh_db)
+    with conn, conn.cursor() as cur:
+        cur.execute("""INSERT INTO core.articles (source, canonical_url, url, title, body, body_hash, published_at,
+                                                  first_seen_at, last_seen_at, first_run_id, last_run_id)
+                       SELECT 'test', 'https://example.vn/n-' || i, 'https://example.vn/n-' || i, 'Tin số ' || i,
+                              'Tăng trưởng kinh tế quý này.', 'h' || i,
+                              timestamptz '2026-03-07 08:00+07' - i * interval '1 minute', now(), now(), 'r', 'r'
+                       FROM generate_series(1, 201) AS i""")
+        cur.execute("""INSERT INTO core.articles (source, canonical_url, url, title, body, body_hash, published_at,
+                                                  first_seen_at, last_seen_at, first_run_id, last_run_id)
+                       VALUES ('test', 'https://example.vn/old', 'https://example.vn/old', 'Kinh tế năm 2019',
+                               'Bài cũ về thủy điện.', 'old', '2019-06-01 08:00+07', now(), now(), 'r', 'r')""")
+    conn.close()
+    hits = search(fresh_db, "kinh te")
+    assert len(hits) == 20 and "Kinh tế năm 2019" not in {t for t, _ in hits}
+    assert search(fresh_db, "thuy dien") == [("Kinh tế năm 2019", "text")]
