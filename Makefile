@@ -9,7 +9,7 @@ BANTIN := $(VENV)/bin/bantin
 # uv from PATH, else a private copy installed with pip into .data/tools (needs only Python 3.11+).
 UV ?= $(or $(shell command -v uv 2>/dev/null),.data/tools/bin/uv)
 
-.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input bench-crawl bench-backfill bench-e2e
+.PHONY: demo test lint run clean reliability bench-extract bench-dedup bench-bad-input bench-crawl bench-backfill bench-e2e bench-api
 
 .data/tools/bin/uv:
 	$(PYTHON) -m venv .data/tools
@@ -67,6 +67,12 @@ bench-crawl: $(VENV)/.synced
 ## home of its own, .data/bench-backfill), and one day by hour against by day; rewrites its docs/benchmarks.md section.
 bench-backfill: $(VENV)/.synced
 	$(VENV)/bin/python -m bench.e2e.backfill --workers $(or $(WORKERS),2) --write
+
+## make bench-api [SIZE=1000000] [REPEATS=30]: the queries a downstream tool makes (latest of a source, a day, daily
+## counts, top stories, a story, freshness, run stats, search, the change feed), timed as bantin_reader on a warehouse
+## of SIZE articles with full bodies (about 25 min to build at 1M); rewrites its docs/benchmarks.md section.
+bench-api: $(VENV)/.synced
+	$(VENV)/bin/python -m bench.api --size $(or $(SIZE),1000000) --repeats $(or $(REPEATS),30) --write
 
 ## make bench-e2e [DAYS=3] [PER_DAY=225] [REPEATS=3] [E2E_REPEATS=1]: on one archive replay of all 15 sources, aiohttp,
 ## bare Scrapy, bantin's crawl stage, bantin end to end (crawl -> api.articles) on 1 and 2 Celery workers and
