@@ -339,26 +339,23 @@ def test_change_feed_never_skips_a_change_committed_after_a_later_writer(fresh_d
                                                                       "ORDER BY article_id")]
 
 
-def test_change_feed_under_two_concurrent_loads(fresh_db):
-    # Two runs' loads at once (an hourly run and a backfill), a consumer polling all along: every change once.
+def _load_concurrently(db: str, runs: list[str], after: int) -> list[tuple]:
+    """Load the (cleaned, deduped) runs at once, with a consumer reading the feed from `after` all along, one
+    change at a time; what it consumed."""
     import threading
 
-    for run, source in (("run_x", "vnexpress"), ("run_y", "tuoitre")):
-        land(fresh_db, run, [p for p in good_pages() if p[0] == source])
-        stages.clean_run(fresh_db, run)
-        stages.dedupe_run(fresh_db, run)
     done = threading.Event()
     consumed: list[tuple] = []
 
     def consumer():
         while True:
             finished = done.is_set()
-            consumed.extend(feed(fresh_db, consumed[-1][0] if consumed else 0, limit=1))
+            consumed.extend(feed(db, consumed[-1][0] if consumed else after, limit=1))
             if finished:
                 return
 
     reader = threading.Thread(target=consumer)
-    loads = [threading.Thread(target=stages.load_run, args=(fresh_db, run, *WINDOW)) for run in ("run_x", "run_y")]
+    loads = [threading.Thread(target=stages.load_run, args=(db, run, *WINDOW)) for run in runs]
     reader.start()
     for t in loads:
         t.start()
@@ -366,10 +363,36 @@ def test_change_feed_under_two_concurrent_loads(fresh_db):
         t.join()
     done.set()
     reader.join()
-    consumed.extend(feed(fresh_db, consumed[-1][0] if consumed else 0))
+    return consumed + feed(db, consumed[-1][0] if consumed else after)
+
+
+def test_change_feed_and_versions_under_two_concurrent_loads(fresh_db):
+    # Two runs' loads at once (an hourly run and a backfill), a consumer polling all along: every change once.
+    for run, source in (("run_x", "vnexpress"), ("run_y", "tuoitre")):
+        land(fresh_db, run, [p for p in good_pages() if p[0] == source])
+        stages.clean_run(fresh_db, run)
+        stages.dedupe_run(fresh_db, run)
+    consumed = _load_concurrently(fresh_db, ["run_x", "run_y"], 0)
     ids = [row[0] for row in consumed]
     assert ids == sorted(set(ids))
     assert sorted(row[4] for row in consumed) == ["tuoitre", "vnexpress"]
+    # Then both runs bring the same article, each edited its own way: one becomes version 2, the other 3,
+    # whichever loads first, and the feed and the versions agree.
+    page = _page_path("vnexpress").read_bytes()
+    for run, edit in (("run_e1", "Cập nhật lần một."), ("run_e2", "Cập nhật lần hai.")):
+        edited = page.replace(b'<p class="Normal">Iraq',
+                              f'<p class="Normal">{edit}</p><p class="Normal">Iraq'.encode(), 1)
+        land(fresh_db, run, [("vnexpress", PAGES["vnexpress"], 200, edited)])
+        stages.clean_run(fresh_db, run)
+        stages.dedupe_run(fresh_db, run)
+    updates = _load_concurrently(fresh_db, ["run_e1", "run_e2"], ids[-1])
+    assert [(kind, version) for _, _, kind, version, _ in updates] == [("updated", 2), ("updated", 3)]
+    article = updates[0][1]
+    versions = query(fresh_db, "SELECT version, is_current, replaced_by_run FROM api.article_versions "
+                               "WHERE article_id = %s ORDER BY version", (article,))
+    assert [v[:2] for v in versions] == [(1, False), (2, False), (3, True)]
+    # Version 2 was replaced by the run that made version 3, and vice versa: the loads took turns.
+    assert {versions[0][2], versions[1][2]} == {"run_e1", "run_e2"}
 
 
 def test_upgrade_puts_the_stored_archive_at_the_head_of_the_feed(pg_server_url):
