@@ -49,15 +49,15 @@ SET search_path = pg_catalog, public
 SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
-    terms     record;
-    folded    tsquery;
-    excluded  tsquery;
-    fuzzy     text;
-    newest    timestamptz;
-    since     timestamptz;
-    span      interval;
-    found     integer;
-    wanted    integer := greatest(10 * max_results, 200);
+    terms    record;
+    folded   tsquery;
+    excluded tsquery;
+    fuzzy    text;
+    newest   timestamptz;
+    since    timestamptz;
+    span     interval;
+    ids      bigint[];
+    wanted   integer := greatest(10 * max_results, 200);
 BEGIN
     SELECT * INTO terms FROM core.search_terms(core.search_query(q));
     IF NOT terms.wanted OR max_results <= 0 THEN
@@ -70,32 +70,25 @@ BEGIN
     FOREACH span IN ARRAY ARRAY[interval '1 day', interval '7 days', interval '30 days', interval '365 days', NULL]
     LOOP
         since := newest - span;  -- NULL: the whole archive
-        SELECT count(*) INTO found FROM (
-            SELECT 1 FROM core.articles AS a
+        SELECT array_agg(m.article_id) INTO ids FROM (
+            SELECT a.article_id FROM core.articles AS a
             WHERE (since IS NULL OR coalesce(a.published_at, a.first_seen_at) >= since)
               AND (only_source IS NULL OR a.source = only_source)
               AND (a.search_tsv @@ folded
                    OR (fuzzy <% core.f_unaccent(lower(a.title)) AND coalesce(NOT a.search_tsv @@ excluded, true)))
+            ORDER BY coalesce(a.published_at, a.first_seen_at) DESC
             LIMIT wanted) AS m;
-        EXIT WHEN found >= wanted OR since IS NULL;
+        EXIT WHEN cardinality(ids) >= wanted OR since IS NULL;
     END LOOP;
     RETURN QUERY
-    WITH newest_matches AS (
-        SELECT a.article_id, a.source, a.title, a.canonical_url, a.published_at, a.search_tsv, a.exact_tsv
+    WITH ranked AS (
+        SELECT a.article_id, a.source, a.title, a.canonical_url, a.published_at,
+               ts_rank(a.search_tsv, folded)
+                   + 0.5 * ts_rank(a.exact_tsv, websearch_to_tsquery('pg_catalog.simple', q))
+                   + coalesce(word_similarity(fuzzy, core.f_unaccent(lower(a.title))), 0) AS score,
+               a.search_tsv @@ folded AS text_match
         FROM core.articles AS a
-        WHERE (since IS NULL OR coalesce(a.published_at, a.first_seen_at) >= since)
-          AND (only_source IS NULL OR a.source = only_source)
-          AND (a.search_tsv @@ folded
-               OR (fuzzy <% core.f_unaccent(lower(a.title)) AND coalesce(NOT a.search_tsv @@ excluded, true)))
-        ORDER BY coalesce(a.published_at, a.first_seen_at) DESC
-        LIMIT wanted
-    ), ranked AS (
-        SELECT m.*,
-               ts_rank(m.search_tsv, folded)
-                   + 0.5 * ts_rank(m.exact_tsv, websearch_to_tsquery('pg_catalog.simple', q))
-                   + coalesce(word_similarity(fuzzy, core.f_unaccent(lower(m.title))), 0) AS score,
-               m.search_tsv @@ folded AS text_match
-        FROM newest_matches AS m
+        WHERE a.article_id = ANY(ids)
     )
     SELECT r.article_id, r.source, r.title, r.canonical_url, r.published_at, r.score::real,
            CASE WHEN r.text_match THEN 'text' ELSE 'fuzzy_title' END
