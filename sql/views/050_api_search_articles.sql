@@ -1,8 +1,8 @@
 -- api.search_articles(q, max_results, only_source): diacritic-insensitive, ranked article search.
 -- Search-box syntax (websearch_to_tsquery): "a quoted phrase", `-word` or `-"a phrase"` to exclude, `or`
--- between alternatives. Full-text matches use the unaccented vector; a misspelt or partial title still matches
--- through trigram word similarity on the unaccented title, looking for the query's wanted words only and
--- never matching an article that holds an excluded one. A query of exclusions alone finds nothing, as a
+-- between alternatives. Full-text matches use the unaccented vector; a misspelt or partial title of the last three
+-- days still matches through trigram word similarity on the unaccented title, looking for the query's wanted
+-- words only and never matching an article that holds an excluded one. A query of exclusions alone finds nothing, as a
 -- search box does: there is nothing to look for.
 -- SECURITY DEFINER: bantin_reader may call it without any privilege on core.
 
@@ -21,13 +21,18 @@ $$;
 
 -- The parts of a query the title match and the guard read. `wanted`: whether the query asks for anything at all
 -- (a word or phrase not excluded, other than `or`). `fuzzy`: its unquoted wanted words, which a misspelt title
--- may match in any order (a quoted phrase asks for that exact wording, so it stays out). `excluded`: the
--- excluded words and phrases as one websearch query of alternatives. Tokens are split as websearch_to_tsquery
--- splits them: a quoted phrase or a run of other characters, negated by a leading `-`.
+-- may match in any order (a quoted phrase asks for that exact wording, so it stays out), when there are at
+-- least three of them: the trigrams of one or two words are in a tenth of all titles or more ("thuy dien"
+-- shares enough of them with 127,000 of a million), and checking each of those took 10 s, where a title's
+-- worth of words is selective. `excluded`: the excluded words and phrases as one websearch query of
+-- alternatives. Tokens are split as websearch_to_tsquery splits them: a quoted phrase or a run of other
+-- characters, negated by a leading `-`.
 CREATE OR REPLACE FUNCTION core.search_terms(q text, OUT wanted boolean, OUT fuzzy text, OUT excluded text)
 LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(bool_or(NOT t.negated AND lower(t.term) <> 'or'), false),
-           string_agg(t.term, ' ') FILTER (WHERE NOT t.negated AND NOT t.quoted AND lower(t.term) <> 'or'),
+           CASE WHEN count(*) FILTER (WHERE NOT t.negated AND NOT t.quoted AND lower(t.term) <> 'or') >= 3
+                THEN string_agg(t.term, ' ') FILTER (WHERE NOT t.negated AND NOT t.quoted AND lower(t.term) <> 'or')
+           END,
            string_agg('"' || t.term || '"', ' or ') FILTER (WHERE t.negated)
     FROM (SELECT m[1] = '-' AS negated, left(m[2], 1) = '"' AS quoted, btrim(replace(m[2], '"', ' ')) AS term
           FROM regexp_matches(q, '(-?)("[^"]*"?|[^[:space:]"]+)', 'g') AS m) AS t
@@ -37,8 +42,9 @@ $$;
 -- Ranking every match of a common word costs its text vector per match: "kinh te" matched more than half of a
 -- 100,000-article archive and took a second, and it grows with the archive. News search ranks recent news, so
 -- a query ranks its newest matches only: at least 200, ten times the results asked for. They are found in the
--- last day, else the last week, month, year, else the whole archive (the first span holding that many), so
--- the index scans stay inside a span as well. The spans count back from the newest article (never past now).
+-- last day, then the week before it, the month, the year, the rest of the archive, until that many are found,
+-- so an index scan stays inside a span and no span is read twice. The spans count back from the newest
+-- article (never past now).
 -- The function is planned for each call (plan_cache_mode): with a plan made once for any query text,
 -- PostgreSQL would guess a hundred matches where a common word has tens of thousands.
 CREATE OR REPLACE FUNCTION api.search_articles(q text, max_results integer DEFAULT 20, only_source text DEFAULT NULL)
@@ -55,11 +61,13 @@ DECLARE
     fuzzy    text;
     newest   timestamptz;
     since    timestamptz;
+    until    timestamptz;
     span     interval;
     ids      bigint[];
     wanted   integer := greatest(10 * max_results, 200);
 BEGIN
     SELECT * INTO terms FROM core.search_terms(core.search_query(q));
+    ids := '{}';
     IF NOT terms.wanted OR max_results <= 0 THEN
         RETURN;
     END IF;
@@ -69,17 +77,32 @@ BEGIN
     SELECT least(max(coalesce(a.published_at, a.first_seen_at)), now()) INTO newest FROM core.articles AS a;
     FOREACH span IN ARRAY ARRAY[interval '1 day', interval '7 days', interval '30 days', interval '365 days', NULL]
     LOOP
-        since := newest - span;  -- NULL: the whole archive
-        SELECT array_agg(m.article_id) INTO ids FROM (
+        until := since;          -- NULL: up to the newest
+        since := newest - span;  -- NULL: back to the oldest
+        SELECT ids || coalesce(array_agg(m.article_id), '{}') INTO ids FROM (
             SELECT a.article_id FROM core.articles AS a
             WHERE (since IS NULL OR coalesce(a.published_at, a.first_seen_at) >= since)
+              AND (until IS NULL OR coalesce(a.published_at, a.first_seen_at) < until)
               AND (only_source IS NULL OR a.source = only_source)
-              AND (a.search_tsv @@ folded
-                   OR (fuzzy <% core.f_unaccent(lower(a.title)) AND coalesce(NOT a.search_tsv @@ excluded, true)))
+              AND a.search_tsv @@ folded
             ORDER BY coalesce(a.published_at, a.first_seen_at) DESC
-            LIMIT wanted) AS m;
+            LIMIT wanted - cardinality(ids)) AS m;
         EXIT WHEN cardinality(ids) >= wanted OR since IS NULL;
     END LOOP;
+    -- Misspelt titles, among the last three days' articles, each compared in turn: the trigrams of a title's
+    -- words are common enough that a trigram index hands back a twentieth of a million titles to compare for
+    -- any query, so a match older than that is found by its words instead (docs/benchmarks.md).
+    IF fuzzy IS NOT NULL AND cardinality(ids) < wanted THEN
+        SELECT ids || coalesce(array_agg(m.article_id), '{}') INTO ids FROM (
+            SELECT a.article_id FROM core.articles AS a
+            WHERE coalesce(a.published_at, a.first_seen_at) >= newest - interval '3 days'
+              AND (only_source IS NULL OR a.source = only_source)
+              AND fuzzy <% core.f_unaccent(lower(a.title))
+              AND coalesce(NOT a.search_tsv @@ excluded, true)
+              AND a.article_id <> ALL (ids)
+            ORDER BY coalesce(a.published_at, a.first_seen_at) DESC
+            LIMIT wanted - cardinality(ids)) AS m;
+    END IF;
     RETURN QUERY
     WITH ranked AS (
         SELECT a.article_id, a.source, a.title, a.canonical_url, a.published_at,

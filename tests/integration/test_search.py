@@ -66,18 +66,35 @@ def test_reader_role_can_search(search_db):
     assert search(search_db, "gia vang", role="bantin_reader")[0][0] == ARTICLES[3][0]
 
 
-def test_search_and_fuzzy_title_use_their_indexes(search_db):
+def test_search_and_the_newest_matches_use_their_indexes(search_db):
     conn = psycopg2.connect(search_db)
     with conn, conn.cursor() as cur:
-        cur.execute("SET enable_seqscan = off")  # four rows: without this the planner rightly scans
+        cur.execute("SET enable_seqscan = off")  # a few rows: without this the planner rightly scans
         for predicate, index in [
             ("search_tsv @@ websearch_to_tsquery('core.vi_unaccent', 'thuy')", "articles_search_tsv_idx"),
-            ("'don bien phong' <% core.f_unaccent(lower(title))", "articles_title_trgm_idx"),
+            ("coalesce(published_at, first_seen_at) >= now() - interval '3 days'", "articles_news_at_idx"),
         ]:
             cur.execute(f"EXPLAIN SELECT 1 FROM core.articles WHERE {predicate}")
             plan = "\n".join(r[0] for r in cur.fetchall())
             assert index in plan, plan
     conn.close()
+
+
+def test_a_misspelt_title_is_found_among_the_last_three_days(search_db):
+    misspelt = "gan ket chat che trong thuc hien quy che phoi hpo"
+    newest = "SELECT max(coalesce(published_at, first_seen_at)) FROM core.articles"
+    conn = psycopg2.connect(search_db)
+    with conn, conn.cursor() as cur:
+        cur.execute(f"UPDATE core.articles SET published_at = ({newest}) - interval '71 hours' "
+                    "WHERE title LIKE 'Gắn kết%%'")
+    assert [t for t, _ in search(search_db, misspelt)] == [ARTICLES[2][0]]
+    with conn, conn.cursor() as cur:
+        cur.execute(f"UPDATE core.articles SET published_at = ({newest}) - interval '73 hours' "
+                    "WHERE title LIKE 'Gắn kết%%'")
+    conn.close()
+    assert search(search_db, misspelt) == []
+    # Spelt right, its words find it whatever its age.
+    assert [t for t, _ in search(search_db, "gan ket chat che quy che phoi hop")] == [ARTICLES[2][0]]
 
 
 # Search-box syntax (websearch): a quoted phrase, `-word` to exclude, `or` between alternatives; every part
