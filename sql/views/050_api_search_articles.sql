@@ -22,9 +22,9 @@ $$;
 -- The parts of a query the title match and the guard read. `wanted`: whether the query asks for anything at all
 -- (a word or phrase not excluded, other than `or`). `fuzzy`: its unquoted wanted words, which a misspelt title
 -- may match in any order (a quoted phrase asks for that exact wording, so it stays out), when there are at
--- least three of them: the trigrams of one or two words are in a tenth of all titles or more ("thuy dien"
--- shares enough of them with 127,000 of a million), and checking each of those took 10 s, where a title's
--- worth of words is selective. `excluded`: the excluded words and phrases as one websearch query of
+-- least three of them: one or two words share enough trigrams with a tenth of all titles or more ("thuy dien"
+-- with 127,000 of a million, "thủy sản" and "điện lực" among them), which is noise, not a misspelling found;
+-- a title's worth of words is selective. `excluded`: the excluded words and phrases as one websearch query of
 -- alternatives. Tokens are split as websearch_to_tsquery splits them: a quoted phrase or a run of other
 -- characters, negated by a leading `-`.
 CREATE OR REPLACE FUNCTION core.search_terms(q text, OUT wanted boolean, OUT fuzzy text, OUT excluded text)
