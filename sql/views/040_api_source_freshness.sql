@@ -18,20 +18,6 @@ WITH RECURSIVE article_sources AS (
 ), sources AS (
     SELECT source FROM article_sources WHERE source IS NOT NULL
     UNION SELECT source FROM crawl_sources WHERE source IS NOT NULL
-), horizon AS (
-    SELECT s.source,
-           greatest((SELECT max(p.fetched_at) FROM raw.pages AS p WHERE p.source = s.source),
-                    (SELECT max(f.failed_at) FROM raw.fetch_failures AS f WHERE f.source = s.source))
-               - interval '24 hours' AS since
-    FROM sources AS s
-), attempts AS (
-    SELECT h.source,
-           (SELECT count(*) FROM raw.pages p WHERE p.source = h.source AND p.fetched_at >= h.since) AS responses,
-           (SELECT count(*) FROM raw.pages p
-             WHERE p.source = h.source AND p.fetched_at >= h.since AND p.status >= 400)            AS http_errors,
-           (SELECT count(*) FROM raw.fetch_failures f
-             WHERE f.source = h.source AND f.failed_at >= h.since)                                  AS failures
-    FROM horizon AS h
 )
 SELECT s.source,
        (SELECT max(a.published_at) FROM core.articles AS a WHERE a.source = s.source)  AS last_published_at,
@@ -41,10 +27,23 @@ SELECT s.source,
            AND EXISTS (SELECT 1 FROM raw.pages AS p
                        WHERE p.run_id = c.run_id AND p.source = c.source AND p.status = 200)
          ORDER BY c.finished_at DESC LIMIT 1)                                            AS last_successful_crawl_at,
-       coalesce(a.responses + a.failures, 0)::integer AS fetches_24h,
-       CASE WHEN coalesce(a.responses + a.failures, 0) = 0 THEN NULL
-            ELSE round((a.http_errors + a.failures)::numeric / (a.responses + a.failures), 4)
+       coalesce(n.responses + n.failures, 0)::integer AS fetches_24h,
+       CASE WHEN coalesce(n.responses + n.failures, 0) = 0 THEN NULL
+            ELSE round((n.http_errors + n.failures)::numeric / (n.responses + n.failures), 4)
        END AS fetch_error_rate_24h
+-- Each source's figures once (LATERAL): joined as a subquery instead, they were counted for every pair of
+-- sources, 225 times for 15.
 FROM sources AS s
-LEFT JOIN attempts AS a USING (source);
+CROSS JOIN LATERAL (
+    SELECT greatest((SELECT max(p.fetched_at) FROM raw.pages AS p WHERE p.source = s.source),
+                    (SELECT max(f.failed_at) FROM raw.fetch_failures AS f WHERE f.source = s.source))
+               - interval '24 hours' AS since
+) AS h
+CROSS JOIN LATERAL (
+    SELECT (SELECT count(*) FROM raw.pages p WHERE p.source = s.source AND p.fetched_at >= h.since) AS responses,
+           (SELECT count(*) FROM raw.pages p
+             WHERE p.source = s.source AND p.fetched_at >= h.since AND p.status >= 400)            AS http_errors,
+           (SELECT count(*) FROM raw.fetch_failures f
+             WHERE f.source = s.source AND f.failed_at >= h.since)                                  AS failures
+) AS n;
 COMMENT ON VIEW api.source_freshness IS 'Per source: last article, last successful crawl, fetch error rate over the last 24 h of activity.';
