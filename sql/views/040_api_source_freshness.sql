@@ -32,7 +32,7 @@ SELECT s.source,
             ELSE round((n.http_errors + n.failures)::numeric / (n.responses + n.failures), 4)
        END AS fetch_error_rate_24h
 -- Each source's figures once (LATERAL): joined as a subquery instead, they were counted for every pair of
--- sources, 225 times for 15.
+-- sources.
 FROM sources AS s
 CROSS JOIN LATERAL (
     SELECT greatest((SELECT max(p.fetched_at) FROM raw.pages AS p WHERE p.source = s.source),

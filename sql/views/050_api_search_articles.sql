@@ -22,8 +22,8 @@ $$;
 -- The parts of a query the title match and the guard read. `wanted`: whether the query asks for anything at all
 -- (a word or phrase not excluded, other than `or`). `fuzzy`: its unquoted wanted words, which a misspelt title
 -- may match in any order (a quoted phrase asks for that exact wording, so it stays out), when there are at
--- least three of them: one or two words share enough trigrams with a tenth of all titles or more ("thuy dien"
--- with 127,000 of a million, "thủy sản" and "điện lực" among them), which is noise, not a misspelling found;
+-- least three of them: one or two words share enough trigrams with a large share of all titles ("thuy dien"
+-- with "thủy sản" and "điện lực" among them; docs/benchmarks.md), which is noise, not a misspelling found;
 -- a title's worth of words is selective. `excluded`: the excluded words and phrases as one websearch query of
 -- alternatives. Tokens are split as websearch_to_tsquery splits them: a quoted phrase or a run of other
 -- characters, negated by a leading `-`.
@@ -39,8 +39,8 @@ LANGUAGE sql IMMUTABLE AS $$
     WHERE t.term <> ''
 $$;
 
--- Ranking every match of a common word costs its text vector per match: "kinh te" matched more than half of a
--- 100,000-article archive and took a second, and it grows with the archive. News search ranks recent news, so
+-- Ranking every match of a common word costs its text vector per match, and a common word matches a share of
+-- the whole archive: the cost grew with it (docs/benchmarks.md, the api queries at archive size). News search ranks recent news, so
 -- a query ranks its newest matches only: at least 200, ten times the results asked for. They are found in the
 -- last day, then the week before it, the month, the year, the rest of the archive, until that many are found,
 -- so an index scan stays inside a span and no span is read twice. The spans count back from the newest
@@ -93,7 +93,7 @@ BEGIN
         ELSE
             -- The year and the rest: every match, then the newest. Reached only when the last month held fewer
             -- than `wanted`, so the words are rare; that same time-ordered scan would read the whole archive for a
-            -- word in no article ("thuy dien" took 5 s), where the text index lists the few matches at once.
+            -- word in no article, where the text index lists the few matches at once.
             WITH matched AS MATERIALIZED (
                 SELECT a.article_id, coalesce(a.published_at, a.first_seen_at) AS news_at FROM core.articles AS a
                 WHERE (since IS NULL OR coalesce(a.published_at, a.first_seen_at) >= since)
@@ -107,8 +107,8 @@ BEGIN
         EXIT WHEN cardinality(ids) >= wanted OR since IS NULL;
     END LOOP;
     -- Misspelt titles, among the last three days' articles, each compared in turn: the trigrams of a title's
-    -- words are common enough that a trigram index hands back a twentieth of a million titles to compare for
-    -- any query, so a match older than that is found by its words instead (docs/benchmarks.md).
+    -- words are common enough that a trigram index hands back a large share of the archive to compare for any
+    -- query (docs/benchmarks.md), so a match older than that is found by its words instead.
     IF fuzzy IS NOT NULL AND cardinality(ids) < wanted THEN
         SELECT ids || coalesce(array_agg(m.article_id), '{}') INTO ids FROM (
             SELECT a.article_id FROM core.articles AS a

@@ -5,6 +5,7 @@ import gzip
 import json
 import os
 import re
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -395,8 +396,10 @@ def test_change_feed_and_versions_under_two_concurrent_loads(fresh_db):
     assert {versions[0][2], versions[1][2]} == {"run_e1", "run_e2"}
 
 
-def test_upgrade_puts_the_stored_archive_at_the_head_of_the_feed(pg_server_url):
-    # A warehouse from before the feed (0012): each stored article becomes one `new` change, in id order.
+@contextmanager
+def archive_at(pg_server_url: str, revision: str, *statements: str):
+    """A database migrated to `revision` holding three stored articles (and `statements` run on it), then
+    brought to the head as an operator's upgrade would; its URL. Dropped afterwards."""
     import uuid
 
     from warehouse import db
@@ -406,18 +409,26 @@ def test_upgrade_puts_the_stored_archive_at_the_head_of_the_feed(pg_server_url):
     db.ensure_database(name)
     url = db.with_database(pg_server_url, name)
     try:
-        upgrade(url, "0012")
+        upgrade(url, revision)
         conn = psycopg2.connect(url)
         with conn, conn.cursor() as cur:
             for n in (1, 2, 3):
                 _insert_article(cur, n)
+            for statement in statements:
+                cur.execute(statement)
         conn.close()
         migrate(url)
+        yield url
+    finally:
+        db.drop_database(name)
+
+
+def test_upgrade_puts_the_stored_archive_at_the_head_of_the_feed(pg_server_url):
+    # A warehouse from before the feed (0012): each stored article becomes one `new` change, in id order.
+    with archive_at(pg_server_url, "0012") as url:
         assert [(kind, version) for _, _, kind, version, _ in feed(url)] == [("new", 1)] * 3
         assert [row[1] for row in feed(url)] == [r[0] for r in query(url, "SELECT article_id FROM core.articles "
                                                                           "ORDER BY article_id")]
-    finally:
-        db.drop_database(name)
 
 
 # What api.stories and api.daily_source_counts showed when they were computed from every article at each query
@@ -479,25 +490,7 @@ def test_stories_and_daily_counts_are_kept_through_loads_edits_and_moves(fresh_d
 
 
 def test_upgrade_builds_the_kept_stories_and_counts_from_the_archive(pg_server_url):
-    import uuid
-
-    from warehouse import db
-    from warehouse.migrate import upgrade
-
-    name = f"bantin_test_{uuid.uuid4().hex[:10]}"
-    db.ensure_database(name)
-    url = db.with_database(pg_server_url, name)
-    try:
-        upgrade(url, "0014")
-        conn = psycopg2.connect(url)
-        with conn, conn.cursor() as cur:
-            for n in (1, 2, 3):
-                _insert_article(cur, n)
-            cur.execute("UPDATE core.articles SET published_at = '2025-12-31 20:00-05' "
-                        "WHERE canonical_url LIKE '%/3.html'")
-        conn.close()
-        migrate(url)
+    dated = "UPDATE core.articles SET published_at = '2025-12-31 20:00-05' WHERE canonical_url LIKE '%/3.html'"
+    with archive_at(pg_server_url, "0014", dated) as url:
         assert_kept(url)
         assert len(query(url, "SELECT * FROM api.stories")) == 3
-    finally:
-        db.drop_database(name)

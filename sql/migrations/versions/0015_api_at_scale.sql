@@ -129,9 +129,9 @@ CREATE INDEX run_source_stats_loaded_idx ON core.run_source_stats (loaded_at);
 -- Search looks at the newest matches first (050_api_search_articles.sql): the news time of each article.
 CREATE INDEX articles_news_at_idx ON core.articles ((coalesce(published_at, first_seen_at)));
 -- Misspelt titles are now compared among the last days' articles, found by that index: the trigram index of
--- titles answered any query with a twentieth of the archive to compare, and no query uses it any more.
+-- titles answered any query with a large share of the archive to compare, and no query uses it any more.
 DROP INDEX core.articles_title_trgm_idx;
 
--- Statistics for the new tables now: planned without them, "the last day's stories" was guessed at a quarter of
--- all stories and read them all (docs/benchmarks.md) until autovacuum came round.
+-- Statistics for the new tables now: planned without them, "the last day's stories" was guessed at a large share
+-- of all stories, and read them all, until autovacuum came round.
 ANALYZE core.stories, core.daily_source_counts;
