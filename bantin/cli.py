@@ -216,6 +216,51 @@ def _cmd_source(args: argparse.Namespace) -> int:
     return 0
 
 
+def _story_text(path: str, url: str | None):
+    """(body, publication date or None, how it was read) of a file given to `stories compare`: an HTML page is
+    extracted first, as a crawl's page would be; anything else is the body itself."""
+    from datetime import datetime
+
+    from transforms.extract import Rejected, extract_page
+
+    raw = _read(path, "file")
+    head = raw[:4096].lower()
+    if b"<html" in head or b"<!doctype html" in head or b"<body" in head:
+        try:
+            article = extract_page(raw, url or "https://unknown.invalid/")
+        except Rejected as exc:
+            raise UserError(f"{path}: not an article page ({exc})") from exc
+        published = article.get("published_at")
+        day = datetime.fromisoformat(published).date() if published else None
+        return article["body"], day, f"HTML, extracted{' with the profile for ' + url if url else ''}"
+    try:
+        return raw.decode("utf-8"), None, "text"
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: neither an HTML page nor UTF-8 text") from None
+
+
+def _cmd_stories(args: argparse.Namespace) -> int:
+    from transforms.matching import compare
+
+    (a, day_a, how_a), (b, day_b, how_b) = _story_text(args.a, args.url_a), _story_text(args.b, args.url_b)
+    for name, text in (("A", a), ("B", b)):
+        if not text.strip():
+            raise UserError(f"{name} has no text")
+    result = compare(a, b, (day_a, day_b))
+    for name, path, how, day, count in (("A", args.a, how_a, day_a, result.syllables[0]),
+                                         ("B", args.b, how_b, day_b, result.syllables[1])):
+        print(f"{name}: {path} ({how}; {count} syllables{', published ' + str(day) if day else ''})")
+    if result.estimated is not None:
+        from transforms import minhash
+
+        print(f"estimated Jaccard {result.estimated:.2f} (exact, over the shingles: {result.exact:.2f}); "
+              f"threshold {minhash.threshold()}")
+        print(f"bands shared: {result.shared_bands} of {minhash.layout()[0]} (LSH {minhash.layout_name()})")
+    print(f"{'one story' if result.same_story else 'not one story'}: {result.reason}")
+    # As cmp(1) does: 0 when they would be one story, 1 when not (2, bad input, is main's).
+    return 0 if result.same_story else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bantin", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -290,6 +335,16 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--samples", type=int, default=None, help="live: article pages to fetch and record (default 3)")
     add.add_argument("--article-url", default=None, help="use this article URL regex instead of inferring one")
     add.set_defaults(func=_cmd_source)
+
+    p = sub.add_parser("stories", help="story clustering, explained")
+    actions = p.add_subparsers(dest="action", required=True)
+    cmp = actions.add_parser("compare", help="would these two texts be one story, and why? Exit 0 if so, 1 if "
+                                             "not, 2 on bad input")
+    cmp.add_argument("a", help="a text file, or an HTML page (extracted first)")
+    cmp.add_argument("b", help="the other one")
+    cmp.add_argument("--url-a", help="A's URL, when it is a page: picks its source profile")
+    cmp.add_argument("--url-b", help="B's URL, when it is a page")
+    cmp.set_defaults(func=_cmd_stories)
 
     p = sub.add_parser("airflow-env", help="print the Airflow environment of this checkout as shell exports")
     p.set_defaults(func=_cmd_airflow_env)

@@ -98,3 +98,54 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
         for key in member.keys:
             index[key].append(member)
     return joined
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Why two texts would, or would not, be one story (`bantin stories compare`)."""
+
+    syllables: tuple[int, int]
+    estimated: float | None  # Jaccard estimated from the signatures, what the rule reads
+    exact: float | None      # Jaccard of the shingle sets themselves
+    shared_bands: int
+    same_story: bool
+    reason: str
+
+
+def candidate_probability(similarity: float) -> float:
+    """The chance that a pair this similar shares at least one band, under the LSH layout."""
+    bands, rows = minhash.layout()
+    return 1 - (1 - similarity ** rows) ** bands
+
+
+def compare(a: str, b: str, dated: tuple[date | None, date | None] = (None, None)) -> Comparison:
+    """The rule on two texts, as a load applies it to a new article and a stored one: both signed, a band in
+    common (or the load never compares them), within the story window when both dates are known, and the
+    estimated Jaccard at the threshold or above. A page template (the same text under three URLs of one outlet)
+    is a property of a whole run and is not judged here."""
+    words = [minhash.syllables(text) for text in (a, b)]
+    counts = (len(words[0]), len(words[1]))
+    short = [name for name, n in zip("AB", counts) if n < minhash.MIN_SYLLABLES]
+    if short:
+        return Comparison(counts, None, None, 0, False,
+                          f"{' and '.join(short)} {'has' if len(short) == 1 else 'have'} fewer than "
+                          f"{minhash.MIN_SYLLABLES} syllables: too short to sign, never clustered")
+    sigs = [minhash.signature(text) for text in (a, b)]
+    estimated = minhash.similarity(*sigs)
+    sets = [minhash.shingles(w) for w in words]
+    exact = len(sets[0] & sets[1]) / len(sets[0] | sets[1])
+    shared = len(set(minhash.bands(sigs[0])) & set(minhash.bands(sigs[1])))
+    threshold = minhash.threshold()
+    if not shared:
+        reason = (f"no band in common, so a load never compares them (a pair this similar shares one with "
+                  f"probability {candidate_probability(estimated):.2f})")
+    elif None not in dated and abs(bucket(dated[0]) - bucket(dated[1])) > 1:
+        reason = (f"published {abs((dated[0] - dated[1]).days)} days apart: outside the story window "
+                  f"({window_days()} days)")
+    elif estimated < threshold:
+        reason = f"a band in common, but the estimated Jaccard is under the threshold {threshold}"
+    else:
+        return Comparison(counts, estimated, exact, shared, True,
+                          f"a band in common and the estimated Jaccard is at least {threshold}"
+                          f"{'' if None not in dated else ' (dates unknown: the story window not checked)'}")
+    return Comparison(counts, estimated, exact, shared, False, reason)

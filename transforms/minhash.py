@@ -73,14 +73,18 @@ def signature(body: str) -> np.ndarray | None:
     return signature_of_key(body_key(body))
 
 
+def shingles(words: list[str]) -> set[bytes]:
+    """The SHINGLE-syllable shingles a signature is taken over."""
+    return {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+
+
 def signature_of_key(key: str) -> np.ndarray | None:
     """`signature` from a body_key already computed (normalising costs as much as hashing the shingles)."""
     words = _SYLLABLE.findall(key)
     if len(words) < MIN_SYLLABLES:
         return None
-    shingles = {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
     m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
-    batch = list(shingles)
+    batch = list(shingles(words))
     # datasketch hashes a batch as one (shingles x NUM_PERM) uint64 array, 1 KB a shingle, and copies it once:
     # hundreds of MB for a body at the 500,000-character cap. Minimums fold chunk by chunk to the same signature.
     for i in range(0, len(batch), _SHINGLES_PER_UPDATE):

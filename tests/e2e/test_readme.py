@@ -5,6 +5,7 @@ neither reads nor changes the checkout's .data."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,8 +24,9 @@ def section(title: str) -> str:
     return match.group(1)
 
 
-def blocks(text: str) -> list[str]:
-    return re.findall(r"^```\n(.*?)^```", text, re.M | re.S)
+def blocks(text: str, info: str = "") -> list[str]:
+    """The fenced blocks of `text` whose info string is `info` (empty: the commands; `text`: shown output)."""
+    return [body for kind, body in re.findall(r"^```(\w*)\n(.*?)^```", text, re.M | re.S) if kind == info]
 
 
 def sh(block: str, env: dict) -> subprocess.CompletedProcess:
@@ -88,9 +90,18 @@ def test_reprocess_block(after_demo):
 
 @pytest.mark.skipif(shutil.which("psql") is None, reason="the psql client is absent")
 def test_query_blocks(after_demo):
-    query_blocks = blocks(section("Query the results"))
+    query_blocks = [b for b in blocks(section("Query the results")) if "psql" in b]
     assert len(query_blocks) == 3
     for block in query_blocks:
         done = sh(block, after_demo)
         assert done.returncode == 0, f"{block}\n{done.stderr[-2000:]}"
         assert re.search(r"\(\d+ rows?\)", done.stdout), done.stdout
+
+
+def test_stories_compare_prints_what_the_readme_shows():
+    text = section("Query the results")
+    (block,) = [b for b in blocks(text) if "stories compare" in b]
+    (shown,) = blocks(text, "text")
+    done = sh(block, dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == shown
