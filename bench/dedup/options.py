@@ -1,0 +1,172 @@
+"""Which similarity could meet issue 17's targets on the labelled pair set: the candidate signatures' scores
+computed on the exact shingle sets, before any MinHash estimate or LSH band, so an option that fails here fails
+under any signature of it (MinHash adds about +-0.04 of noise and band misses on top).
+
+    .venv/bin/python -m bench.dedup.options            # print the section
+    .venv/bin/python -m bench.dedup.options --write    # and replace it in docs/benchmarks.md
+
+For each option the threshold is the lowest at which no templated, same-topic or same-event negative is merged
+(precision 1.00 on the hard negatives); the table gives what that threshold costs in recall, per kind.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench.dedup.pair_eval import HARD_NEGATIVES, RECALL_TARGET
+from bench.dedup.pairs import SEED, TARGET_KINDS, Pair, pair_set
+from transforms.dedup import body_key
+
+COMMAND = ".venv/bin/python -m bench.dedup.options --write"
+MARKER = "dedup-options"
+GRID = [round(0.20 + 0.01 * i, 2) for i in range(76)]  # 0.20 … 0.95
+_SYLLABLE = re.compile(r"\w+")
+# Numbers only tell templates apart when a text has enough of them: a bulletin carries dozens, a report a few,
+# and a changed lead can drop most of a short report's.
+MANY_NUMBERS = 10
+NUMBERS_AGREE = 0.6
+
+
+def _syllables(text: str) -> list[str]:
+    # "15%" and "15 phần trăm" are one figure; the percent sign is not a syllable, so it is spelt out first.
+    return _SYLLABLE.findall(re.sub(r"(\d)\s*%", r"\1 phần trăm", body_key(text)))
+
+
+def _shingles(words: list[str], k: int, number_weight: int = 1) -> set[str]:
+    out = set()
+    for i in range(len(words) - k + 1):
+        s = " ".join(words[i:i + k])
+        out.add(s)
+        if number_weight > 1 and any(c.isdigit() for c in s):
+            out.update(f"{s}#{n}" for n in range(1, number_weight))
+    return out
+
+
+def _numbers(words: list[str]) -> Counter:
+    return Counter(w for w in words if any(c.isdigit() for c in w))
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    score: Callable[[list[str], list[str]], float]
+    veto: Callable[[list[str], list[str]], bool] | None = None  # True: not one story whatever the score
+
+
+def jaccard(k: int, number_weight: int = 1):
+    def score(a, b):
+        x, y = _shingles(a, k, number_weight), _shingles(b, k, number_weight)
+        return len(x & y) / len(x | y)
+    return score
+
+
+def containment(k: int):
+    """The share of the smaller text's shingles found in the other: a copy cut short scores as a whole copy."""
+    def score(a, b):
+        x, y = _shingles(a, k), _shingles(b, k)
+        return len(x & y) / min(len(x), len(y))
+    return score
+
+
+def numbers_disagree(a, b) -> bool:
+    """Both texts carry many numbers and most of the smaller one's are not in the other: a bulletin's next
+    edition, not a copy (a copy restyles its figures; it does not change them)."""
+    x, y = _numbers(a), _numbers(b)
+    small = min(sum(x.values()), sum(y.values()))
+    return small >= MANY_NUMBERS and sum((x & y).values()) / small < NUMBERS_AGREE
+
+
+OPTIONS = [
+    Option("Jaccard, 7-syllable shingles (today)", jaccard(7)),
+    Option("Jaccard, 5-syllable shingles", jaccard(5)),
+    Option("Jaccard, 4-syllable shingles", jaccard(4)),
+    Option("Jaccard, 3-syllable shingles", jaccard(3)),
+    Option("Jaccard, 2-syllable shingles", jaccard(2)),
+    Option("Jaccard, 3-syllable shingles, those with a number counted 3×", jaccard(3, 3)),
+    Option("containment, 7-syllable shingles", containment(7)),
+    Option("containment, 3-syllable shingles", containment(3)),
+    Option("containment, 3-syllable shingles, numbers verified", containment(3), numbers_disagree),
+    Option("containment, 4-syllable shingles, numbers verified", containment(4), numbers_disagree),
+    Option("containment, 5-syllable shingles, numbers verified", containment(5), numbers_disagree),
+    Option("containment, 7-syllable shingles, numbers verified", containment(7), numbers_disagree),
+    Option("Jaccard, 4-syllable shingles, numbers verified", jaccard(4), numbers_disagree),
+]
+
+
+def evaluate(option: Option, pairs: list[Pair], words: dict[str, list[str]]) -> dict:
+    scores = []
+    for p in pairs:
+        a, b = words[p.a], words[p.b]
+        vetoed = option.veto is not None and option.veto(a, b)
+        scores.append((p, option.score(a, b), vetoed))
+
+    def merged(t: float, p, s, v) -> bool:
+        return not v and s >= t
+
+    hard = [x for x in scores if x[0].kind in HARD_NEGATIVES]
+    threshold = next((t for t in GRID if not any(merged(t, *x) for x in hard)), None)
+    if threshold is None:
+        return {"threshold": None}
+    top = max((x for x in hard if not x[2]), key=lambda x: x[1])
+    recall = {k: sum(merged(threshold, *x) for x in scores if x[0].kind == k)
+              / sum(1 for x in scores if x[0].kind == k) for k in (*TARGET_KINDS, "words_heavy")}
+    target = [x for x in scores if x[0].kind in TARGET_KINDS]
+    return {"threshold": threshold,
+            "recall": sum(merged(threshold, *x) for x in target) / len(target),
+            "short": {k: r for k, r in recall.items() if k in TARGET_KINDS and r < RECALL_TARGET},
+            "heavy": recall["words_heavy"],
+            "unrelated": sum(merged(threshold, *x) for x in scores if x[0].kind == "unrelated"),
+            "binding": f"{top[0].kind} {top[1]:.2f}"}
+
+
+def section(pairs: list[Pair]) -> str:
+    words = {}
+    for p in pairs:
+        for text in (p.a, p.b):
+            if text not in words:
+                words[text] = _syllables(text)
+    lines = [
+        f"## Story dedup: which similarity could meet issue 17 ({len(pairs)} labelled pairs, seed {SEED})",
+        "",
+        "```",
+        COMMAND,
+        "```",
+        "",
+        "Scores on the exact shingle sets (syllables after the shared normalisation, `%` spelt out), before any "
+        "MinHash estimate or LSH band: an option that fails here fails under any signature of it. Each option's "
+        "threshold is the lowest that merges no templated, same-topic or same-event negative (precision 1.00 on "
+        f"the hard negatives); recall is over the {len(TARGET_KINDS)} target kinds, and a kind is short when its "
+        f"recall is under {RECALL_TARGET}. Containment is the share of the smaller text's shingles found in the "
+        f"other. \"Numbers verified\": when both texts carry {MANY_NUMBERS} numbers or more and under "
+        f"{NUMBERS_AGREE:.0%} of the smaller one's are in the other, the pair is not one story, whatever its score.",
+        "",
+        "| option | threshold | set by (the highest hard negative) | recall, target kinds | kinds short of the "
+        "target (their recall) | words_heavy | unrelated merged |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for option in OPTIONS:
+        r = evaluate(option, pairs, words)
+        if r["threshold"] is None:
+            lines.append(f"| {option.name} | none merges no hard negative | | | | | |")
+            continue
+        short = ", ".join(f"{k} {v:.2f}" for k, v in sorted(r["short"].items(), key=lambda kv: kv[1])) or "none"
+        lines.append(f"| {option.name} | {r['threshold']:.2f} | {r['binding']} | {r['recall']:.3f} | {short} | "
+                     f"{r['heavy']:.2f} | "
+                     f"{r['unrelated']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.dedup.options", description=__doc__.split("\n")[0])
+    parser.add_argument("--write", action="store_true", help="replace the dedup-options section of docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    from bench.dedup.common import publish
+
+    publish(MARKER, section(pair_set()), args.write)
+
+
+if __name__ == "__main__":
+    main()
