@@ -57,8 +57,9 @@ class Member:
         self.bucket = bucket(self.dated)
 
 
-def _near(a: Member, b: Member) -> bool:
-    return abs(a.bucket - b.bucket) <= 1
+def _near(a: int, b: int) -> bool:
+    """Two articles' buckets are compared when they are the same or adjacent (the story window)."""
+    return abs(a - b) <= 1
 
 
 def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, str]]:
@@ -83,7 +84,7 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
         seen: dict[int, Member] = {}
         for key in member.keys:
             for other in index[key]:
-                if _near(member, other):
+                if _near(member.bucket, other.bucket):
                     seen.setdefault(other.article_id, other)
         matches = [o for o in seen.values() if minhash.similarity(member.sig, o.sig) >= threshold]
         copies = sum(1 for o in matches if o.source == member.source and np.array_equal(o.sig, member.sig))
@@ -139,7 +140,7 @@ def compare(a: str, b: str, dated: tuple[date | None, date | None] = (None, None
     if not shared:
         reason = (f"no band in common, so a load never compares them (a pair this similar shares one with "
                   f"probability {candidate_probability(estimated):.2f})")
-    elif None not in dated and abs(bucket(dated[0]) - bucket(dated[1])) > 1:
+    elif None not in dated and not _near(bucket(dated[0]), bucket(dated[1])):
         reason = (f"published {abs((dated[0] - dated[1]).days)} days apart: outside the story window "
                   f"({window_days()} days)")
     elif estimated < threshold:
