@@ -65,7 +65,8 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
         counts = rekey(db.database_url())
         short = counts["read"] - counts["signed"] - counts["templates"]
-        print(f"rekey: {counts['signed']} of {counts['read']} unsigned articles signed ({short} too short to sign, "
+        print(f"rekey: {counts['resigned']} signatures of the previous scheme signed again; "
+              f"{counts['signed']} of {counts['read']} unsigned articles signed ({short} too short to sign, "
               f"{counts['templates']} page templates); {counts['joined']} joined an older story")
     return 0
 
@@ -253,9 +254,10 @@ def _cmd_stories(args: argparse.Namespace) -> int:
     if result.estimated is not None:
         from transforms import minhash
 
-        print(f"estimated Jaccard {result.estimated:.2f} (exact, over the shingles: {result.exact:.2f}); "
+        print(f"estimated containment {result.estimated:.2f} (exact, over the shingles: {result.exact:.2f}); "
               f"threshold {minhash.threshold()}")
-        print(f"bands shared: {result.shared_bands} of {minhash.layout()[0]} (LSH {minhash.layout_name()})")
+        print(f"bands shared: {result.shared_bands} of {minhash.layout()[0]} (LSH {minhash.layout_name()}, "
+              f"estimated Jaccard {result.jaccard:.2f})")
     print(f"{'one story' if result.same_story else 'not one story'}: {result.reason}")
     # As cmp(1) does: 0 when they would be one story, 1 when not (2, bad input, is main's).
     return 0 if result.same_story else 1
@@ -272,8 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("db", help="warehouse housekeeping")
     p.add_argument("action", choices=["url", "migrate", "rekey"],
-                   help="url: print the warehouse URI; migrate: apply migrations and views; rekey: sign and "
-                        "cluster articles stored without a MinHash signature (before migration 0003)")
+                   help="url: print the warehouse URI; migrate: apply migrations and views; rekey: sign again "
+                        "the signatures of a previous scheme (after an upgrade), then sign and cluster articles "
+                        "stored without one (before migration 0003)")
     p.add_argument("--reader", action="store_true",
                    help="with url: the read-only consumer's URI (bantin_reader: the api schema only)")
     p.set_defaults(func=_cmd_db)

@@ -9,8 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
-
 from transforms import minhash
 from warehouse import settings
 
@@ -46,7 +44,7 @@ class Member:
     article_id: int
     source: str
     story_id: int
-    sig: np.ndarray
+    sig: minhash.Signature
     keys: list[int]
     dated: date
     template: bool = False
@@ -66,7 +64,8 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
     """article_id -> (story_id, relation) for every batch member that joins an existing story.
 
     `batch` is in publication order; each member is compared with history and with the batch members before
-    it, through shared LSH band keys, within the story window, and verified by estimated Jaccard. It joins the
+    it, through shared LSH band keys, within the story window, and verified (`minhash.same_story`: estimated
+    containment at the threshold, and figures that agree). It joins the
     oldest matching story (the smallest id, so ids stay stable); the relation is `repost` when a matched
     member has the same source. A history member needs only the keys it shares with the batch (a key carries
     its band number).
@@ -74,7 +73,6 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
     A member whose outlet already ran its exact text (the same signature) under TEMPLATE_COPIES - 1 other
     URLs is a page template arriving one copy per run: it is marked, joins nothing and is left out of the
     index, so later copies keep meeting only the first ones."""
-    threshold = minhash.threshold()
     index: dict[int, list[Member]] = defaultdict(list)
     for member in history:
         for key in member.keys:
@@ -86,8 +84,8 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
             for other in index[key]:
                 if _near(member.bucket, other.bucket):
                     seen.setdefault(other.article_id, other)
-        matches = [o for o in seen.values() if minhash.similarity(member.sig, o.sig) >= threshold]
-        copies = sum(1 for o in matches if o.source == member.source and np.array_equal(o.sig, member.sig))
+        matches = [o for o in seen.values() if minhash.same_story(member.sig, o.sig)]
+        copies = sum(1 for o in matches if o.source == member.source and o.sig.same_text(member.sig))
         if copies >= TEMPLATE_COPIES - 1:
             member.template = True
             continue
@@ -106,8 +104,9 @@ class Comparison:
     """Why two texts would, or would not, be one story (`bantin stories compare`)."""
 
     syllables: tuple[int, int]
-    estimated: float | None  # Jaccard estimated from the signatures, what the rule reads
-    exact: float | None      # Jaccard of the shingle sets themselves
+    estimated: float | None  # containment estimated from the signatures, what the rule reads
+    exact: float | None      # containment of the shingle sets themselves
+    jaccard: float | None    # Jaccard estimated from the signatures, what the bands are drawn by
     shared_bands: int
     same_story: bool
     reason: str
@@ -121,32 +120,36 @@ def candidate_probability(similarity: float) -> float:
 
 def compare(a: str, b: str, dated: tuple[date | None, date | None] = (None, None)) -> Comparison:
     """The rule on two texts, as a load applies it to a new article and a stored one: both signed, a band in
-    common (or the load never compares them), within the story window when both dates are known, and the
-    estimated Jaccard at the threshold or above. A page template (the same text under three URLs of one outlet)
-    is a property of a whole run and is not judged here."""
+    common (or the load never compares them), within the story window when both dates are known, the estimated
+    containment at the threshold or above, and figures that agree. A page template (the same text under three
+    URLs of one outlet) is a property of a whole run and is not judged here."""
     words = [minhash.syllables(text) for text in (a, b)]
     counts = (len(words[0]), len(words[1]))
     short = [name for name, n in zip("AB", counts) if n < minhash.MIN_SYLLABLES]
     if short:
-        return Comparison(counts, None, None, 0, False,
+        return Comparison(counts, None, None, None, 0, False,
                           f"{' and '.join(short)} {'has' if len(short) == 1 else 'have'} fewer than "
                           f"{minhash.MIN_SYLLABLES} syllables: too short to sign, never clustered")
     sigs = [minhash.signature(text) for text in (a, b)]
-    estimated = minhash.similarity(*sigs)
+    estimated, jaccard = minhash.containment(*sigs), minhash.similarity(*sigs)
     sets = [minhash.shingles(w) for w in words]
-    exact = len(sets[0] & sets[1]) / len(sets[0] | sets[1])
+    exact = len(sets[0] & sets[1]) / min(len(sets[0]), len(sets[1]))
     shared = len(set(minhash.bands(sigs[0])) & set(minhash.bands(sigs[1])))
     threshold = minhash.threshold()
     if not shared:
-        reason = (f"no band in common, so a load never compares them (a pair this similar shares one with "
-                  f"probability {candidate_probability(estimated):.2f})")
+        reason = (f"no band in common, so a load never compares them (a pair of this Jaccard, {jaccard:.2f}, "
+                  f"shares one with probability {candidate_probability(jaccard):.2f})")
     elif None not in dated and not _near(bucket(dated[0]), bucket(dated[1])):
         reason = (f"published {abs((dated[0] - dated[1]).days)} days apart: outside the story window "
                   f"({window_days()} days)")
     elif estimated < threshold:
-        reason = f"a band in common, but the estimated Jaccard is under the threshold {threshold}"
+        reason = f"a band in common, but the estimated containment is under the threshold {threshold}"
+    elif minhash.numbers_disagree(*sigs):
+        reason = (f"a band in common and containment over the threshold, but their figures disagree (under "
+                  f"{minhash.NUMBERS_AGREE:.0%} of the smaller text's numbers are in the other): a template's "
+                  f"next edition")
     else:
-        return Comparison(counts, estimated, exact, shared, True,
-                          f"a band in common and the estimated Jaccard is at least {threshold}"
-                          f"{'' if None not in dated else ' (dates unknown: the story window not checked)'}")
-    return Comparison(counts, estimated, exact, shared, False, reason)
+        return Comparison(counts, estimated, exact, jaccard, shared, True,
+                          f"a band in common, the estimated containment is at least {threshold} and the figures "
+                          f"agree{'' if None not in dated else ' (dates unknown: the story window not checked)'}")
+    return Comparison(counts, estimated, exact, jaccard, shared, False, reason)

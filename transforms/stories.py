@@ -76,8 +76,9 @@ def open_decisions(cur) -> None:
 
 @contextmanager
 def story_stage(cur):
-    """The story stage's statements, in a transaction holding STORY_LOCK: the band index made trustworthy, the
-    planner held to index probes and an empty decisions table; the planner's defaults again after."""
+    """The story stage's statements, in a transaction holding STORY_LOCK: the signatures and the band index made
+    trustworthy, the planner held to index probes and an empty decisions table; the planner's defaults again
+    after."""
     _ensure_band_index(cur)
     cur.execute(_INDEX_PROBES_ONLY)
     open_decisions(cur)
@@ -144,14 +145,16 @@ def rebuild_bands(conn) -> int:
 
 
 def _layout_note() -> str:
-    return f"LSH bands x rows: {minhash.layout_name()}; story window: {window_days()} days"
+    return (f"signature: {minhash.SCHEME_NAME}; LSH bands x rows: {minhash.layout_name()}; "
+            f"story window: {window_days()} days")
 
 
 def _ensure_band_index(cur) -> None:
     """Rebuild the band index before clustering when it cannot be trusted: empty beside stored signatures
     (PostgreSQL truncated the unlogged table after a crash, or on a promoted replica), or built with another
-    bands x rows layout or story window (BANTIN_STORY_BANDS or BANTIN_STORY_WINDOW_DAYS changed). Either way
-    this batch would miss its stories."""
+    signature scheme, bands x rows layout or story window (an upgrade, or BANTIN_STORY_BANDS or
+    BANTIN_STORY_WINDOW_DAYS changed). Either way this batch would miss its stories. Signatures of the previous
+    scheme are signed again first (an upgrade's first load, unless `bantin db rekey` did it beforehand)."""
     cur.execute("""SELECT obj_description('core.article_bands'::regclass, 'pg_class'),
                           NOT EXISTS (SELECT 1 FROM core.article_bands)
                           AND EXISTS (SELECT 1 FROM core.article_signatures)""")
@@ -159,7 +162,49 @@ def _ensure_band_index(cur) -> None:
     if lost or note != _layout_note():
         log.warning("core.article_bands is %s: rebuilding the band index",
                     "empty but signatures exist" if lost else f"'{note}', not '{_layout_note()}'")
+        if not (note or "").startswith(f"signature: {minhash.SCHEME_NAME};"):
+            resign(cur)
         rebuild_bands(cur.connection)
+
+
+# The stored signatures of the previous scheme (minhash: NUM_PERM values alone), and the staged ones of a run
+# cleaned before the upgrade and loaded after it.
+_STALE_SQL = """
+SELECT 'core', g.article_id, a.body FROM core.article_signatures AS g JOIN core.articles AS a USING (article_id)
+WHERE octet_length(g.minhash) = %(old)s AND (%(ids)s::bigint[] IS NULL OR g.article_id = ANY(%(ids)s::bigint[]))
+UNION ALL
+SELECT 'staging', s.page_id, s.body FROM staging.articles AS s
+WHERE octet_length(s.minhash) = %(old)s AND %(ids)s::bigint[] IS NULL
+"""
+
+
+def resign(cur, ids: list[int] | None = None) -> int:
+    """Sign again, from their stored bodies, the signatures of the previous scheme (those of `ids` only, when
+    given); returns how many. Stories stay as they are: a signature decides which stories later articles join,
+    not which ones stored articles are in. The band index must be rebuilt after: its keys come from the
+    signatures."""
+    from psycopg2.extras import execute_values
+
+    total = 0
+    with cur.connection.cursor(name="stale_signatures") as stale:
+        stale.execute(_STALE_SQL, {"old": minhash.NUM_PERM * 4, "ids": ids})
+        while rows := stale.fetchmany(REKEY_CHUNK):
+            for table, target, key in (("core", "core.article_signatures", "article_id"),
+                                       ("staging", "staging.articles", "page_id")):
+                signed = [(i, minhash.signature(body or "")) for where, i, body in rows if where == table]
+                execute_values(cur, f"""UPDATE {target} AS t SET minhash = v.minhash
+                                         FROM (VALUES %s) AS v ({key}, minhash) WHERE t.{key} = v.{key}""",
+                               [(i, minhash.to_bytes(sig)) for i, sig in signed if sig is not None],
+                               page_size=REKEY_CHUNK)
+                # MIN_SYLLABLES is unchanged and spelling out "%" only adds syllables, so a body signed then
+                # signs now; one that does not (edited in the database by hand) is left unsigned, as if short.
+                if unsigned := [i for i, sig in signed if sig is None]:
+                    cur.execute(f"UPDATE {target} SET minhash = NULL WHERE {key} = ANY(%s)" if table == "staging"
+                                else "DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", (unsigned,))
+            total += len(rows)
+    if total:
+        log.info("signed again %d signatures of the previous scheme", total)
+    return total
 
 
 def _rekey_updated(cur, run_id: str) -> int:
@@ -266,15 +311,31 @@ REKEY_CHUNK = 2000
 
 
 def rekey(db_url: str) -> dict:
-    """Sign and cluster the stored articles that have no signature, oldest first, exactly as a load clusters
-    new ones: each joins the oldest story it near-duplicates. A stored article that joins an older story
-    changes its story id (it was alone in its story until now). One transaction per round of REKEY_CHUNK, each under
-    STORY_LOCK, so scheduled loads interleave instead of waiting for the whole archive."""
+    """Bring stored signatures up to date, then sign and cluster the stored articles that have none.
+
+    First the signatures of a previous scheme are signed again from their bodies (an upgrade; stories stay as
+    they are), and the band index is rebuilt for them: an operator runs this after upgrading so that the first
+    load does not do it inside its transaction. Then the articles without a signature are signed and clustered,
+    oldest first, exactly as a load clusters new ones: each joins the oldest story it near-duplicates; one that
+    joins an older story changes its story id (it was alone in its story until now). One transaction per round
+    of REKEY_CHUNK, each under STORY_LOCK, so scheduled loads interleave instead of waiting for the whole
+    archive."""
     import psycopg2
 
     conn = psycopg2.connect(db_url)
-    counts = {"read": 0, "signed": 0, "joined": 0, "templates": 0}
+    counts = {"resigned": 0, "read": 0, "signed": 0, "joined": 0, "templates": 0}
     try:
+        with conn.cursor(name="stale", withhold=True) as stale:
+            stale.execute("SELECT article_id FROM core.article_signatures WHERE octet_length(minhash) = %s",
+                          (minhash.NUM_PERM * 4,))
+            conn.commit()
+            while ids := [r[0] for r in stale.fetchmany(REKEY_CHUNK)]:
+                with conn, conn.cursor() as cur:
+                    lock_stories(cur)
+                    counts["resigned"] += resign(cur, ids)
+        with conn, conn.cursor() as cur:
+            lock_stories(cur)
+            _ensure_band_index(cur)  # signs a staged row of the previous scheme again, if a run left one
         # WITH HOLD: the list (ids only) outlives each round's commit.
         with conn.cursor(name="unsigned", withhold=True) as unsigned:
             unsigned.execute(stage_sql("unsigned_articles"), (TEMPLATE_COPIES,))

@@ -30,10 +30,8 @@ COMMAND = ".venv/bin/python -m bench.dedup.options --write"
 MARKER = "dedup-options"
 GRID = [round(0.20 + 0.01 * i, 2) for i in range(76)]  # 0.20 … 0.95
 _SYLLABLE = re.compile(r"\w+")
-# Numbers only tell templates apart when a text has enough of them: a bulletin carries dozens, a report a few,
-# and a changed lead can drop most of a short report's.
-MANY_NUMBERS = 10
-NUMBERS_AGREE = 0.6
+# The numbers check of production (transforms/minhash.py), on the tokens themselves instead of their hashes.
+MANY_NUMBERS, NUMBERS_AGREE = minhash.MANY_NUMBERS, minhash.NUMBERS_AGREE
 
 
 def _syllables(text: str) -> list[str]:
@@ -86,7 +84,7 @@ def numbers_disagree(a, b) -> bool:
 
 
 OPTIONS = [
-    Option("Jaccard, 7-syllable shingles (today)", jaccard(7)),
+    Option("Jaccard, 7-syllable shingles (the previous signature)", jaccard(7)),
     Option("Jaccard, 5-syllable shingles", jaccard(5)),
     Option("Jaccard, 4-syllable shingles", jaccard(4)),
     Option("Jaccard, 3-syllable shingles", jaccard(3)),

@@ -1,5 +1,5 @@
 """Precision and recall of the story decision on the labelled pair set (bench/dedup/pairs.py), as production
-decides: a shared LSH band, then an estimated Jaccard at or above the threshold.
+decides: a shared LSH band, then the estimated containment at or above the threshold and figures that agree.
 
     .venv/bin/python -m bench.dedup.pair_eval            # print the section
     .venv/bin/python -m bench.dedup.pair_eval --write    # and replace it in docs/benchmarks.md
@@ -26,11 +26,12 @@ class Scored:
     pair: Pair
     signed: bool  # both sides long enough to get a signature
     candidate: bool  # the two signatures share at least one LSH band
-    similarity: float  # estimated Jaccard; 0 when unsigned
+    similarity: float  # estimated containment; 0 when unsigned
+    vetoed: bool = False  # their figures disagree (minhash.numbers_disagree)
 
     def same(self, threshold: float) -> bool:
-        """Production's decision: unsigned texts are never clustered."""
-        return self.signed and self.candidate and self.similarity >= threshold
+        """Production's decision (`minhash.same_story` on a candidate): unsigned texts are never clustered."""
+        return self.signed and self.candidate and not self.vetoed and self.similarity >= threshold
 
 
 def score(pairs: list[Pair]) -> list[Scored]:
@@ -41,7 +42,7 @@ def score(pairs: list[Pair]) -> list[Scored]:
             out.append(Scored(pair, False, False, 0.0))
             continue
         shared = any(x == y for x, y in zip(minhash.bands(a), minhash.bands(b)))
-        out.append(Scored(pair, True, shared, minhash.similarity(a, b)))
+        out.append(Scored(pair, True, shared, minhash.containment(a, b), minhash.numbers_disagree(a, b)))
     return out
 
 
@@ -90,10 +91,11 @@ def section(scored: list[Scored]) -> str:
         "same officials but were written independently (two stories: a story is one text and its copies), and "
         "unrelated recorded pages. A pair counts as one story exactly as "
         "`transforms.matching.decide` rules: both texts signed (≥ `MIN_SYLLABLES` syllables), at least one "
-        "shared LSH band, estimated Jaccard ≥ threshold.",
+        "shared LSH band, estimated containment ≥ threshold, and figures that agree (no veto by the numbers check).",
         "",
         f"Defaults (`transforms/minhash.py`): `SHINGLE={minhash.SHINGLE}` syllables, `NUM_PERM={minhash.NUM_PERM}`, "
-        f"`BANDS×ROWS={minhash.layout()[0]}×{minhash.layout()[1]}`, `THRESHOLD={t}`, "
+        f"`BANDS×ROWS={minhash.layout()[0]}×{minhash.layout()[1]}`, `THRESHOLD={t}` (estimated containment), "
+        f"`MANY_NUMBERS={minhash.MANY_NUMBERS}`, `NUMBERS_AGREE={minhash.NUMBERS_AGREE}`, "
         f"`MIN_SYLLABLES={minhash.MIN_SYLLABLES}`.",
         "",
         "| metric | target | measured | |",
@@ -120,11 +122,11 @@ def section(scored: list[Scored]) -> str:
         "",
         f"### Per kind, at {t}",
         "",
-        "Similarity is the estimated Jaccard (min–max over the kind's pairs); a band miss is a pair above the "
-        "threshold that shares no band, so production never compares it.",
+        "Similarity is the estimated containment (min–max over the kind's pairs); a band miss is a pair above the "
+        "threshold that shares no band, so production never compares it; vetoed: pairs whose figures disagree.",
         "",
-        "| kind | label | target | pairs | clustered | similarity | band misses |",
-        "|---|---|---|---|---|---|---|",
+        "| kind | label | target | pairs | clustered | similarity | band misses | vetoed |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for kind in POSITIVE_KINDS + NEGATIVE_KINDS:
         rows = [s for s in scored if s.pair.kind == kind]
@@ -133,12 +135,13 @@ def section(scored: list[Scored]) -> str:
         hits = sum(s.same(t) for s in rows)
         sims = [s.similarity for s in rows if s.signed]
         misses = sum(1 for s in rows if s.signed and not s.candidate and s.similarity >= t)
+        vetoed = sum(1 for s in rows if s.vetoed)
         label = "same story" if rows[0].pair.same else "different"
         target = (f"≥ {RECALL_TARGET}" if kind in TARGET_KINDS else "0" if kind in HARD_NEGATIVES
                   else "none" if rows[0].pair.same else "")
         shown = f"{hits}/{len(rows)}" + (" (recall)" if rows[0].pair.same else " (false positives)")
         lines.append(f"| {kind} | {label} | {target} | {len(rows)} | {shown} | {min(sims):.2f}–{max(sims):.2f} "
-                     f"| {misses} |")
+                     f"| {misses} | {vetoed} |")
     wrong = [s for s in scored if s.pair.same != s.same(t)]
     per_kind = Counter(s.pair.kind for s in wrong)
     # A kind with a handful of errors is read pair by pair; a kind that fails wholesale is read off the table.
@@ -147,6 +150,7 @@ def section(scored: list[Scored]) -> str:
         lines += ["", f"### Wrong at {t} (kinds with at most three errors)", ""]
         lines += [f"- {'missed reprint' if s.pair.same else 'false positive ' + s.pair.kind} `{s.pair.note}`: "
                   f"similarity {s.similarity:.2f}{'' if s.candidate or not s.pair.same else ', no shared band'}"
+                  f"{', figures disagree' if s.vetoed else ''}"
                   for s in listed]
     return "\n".join(lines) + "\n"
 

@@ -5,10 +5,11 @@
 Each history size is built in its own database (`bantin_bench_dedup_<size>`, dropped at the end unless --keep),
 and the same fresh batch is staged in each. The Postgres path is production's: the timed step is
 `transforms.stories.assign_stories`, which `load_run` calls before it inserts the batch (new members, their ids,
-the one indexed candidate join on core.article_bands, verification by estimated Jaccard, the decided stories and
-the batch's own index rows); the transaction is rolled back and the tables vacuumed, so every repeat faces the
-same history. It is measured on every size in each repeat, in a rotated order, after one untimed pass per size
-to warm the cache; then datasketch and naive run against each size's history.
+the one indexed candidate join on core.article_bands, verification by estimated containment and the numbers
+check, the decided stories and the batch's own index rows); the transaction is rolled back and the tables
+vacuumed, so every repeat faces the same history. It is measured on every size in each repeat, in a rotated
+order, after one untimed pass per size to warm the cache; then datasketch and naive run against each size's
+history.
 """
 from __future__ import annotations
 
@@ -79,8 +80,8 @@ def _history_chunk(task: tuple[int, int]) -> tuple[str, str, str]:
     return "".join(arts), "".join(sigs), "".join(bands)
 
 
-def _batch_chunk(task: tuple[int, int, int]) -> tuple[str, bytes]:
-    """COPY text for staging.articles (action 'new', as dedupe_run leaves them) and the packed signatures."""
+def _batch_chunk(task: tuple[int, int, int]) -> tuple[str, list[bytes]]:
+    """COPY text for staging.articles (action 'new', as dedupe_run leaves them) and the stored signatures."""
     start, n, originals_below = task
     rows, sigs = [], []
     # Dated as articles originals_below.. would be: a batch is the next stretch of news after the smallest
@@ -97,7 +98,7 @@ def _batch_chunk(task: tuple[int, int, int]) -> tuple[str, bytes]:
                                None if sig is None else minhash.to_bytes(sig), "new")))
         if sig is not None:
             sigs.append(minhash.to_bytes(sig))
-    return "".join(rows), b"".join(sigs)
+    return "".join(rows), sigs
 
 
 def _chunks(start: int, stop: int):
@@ -136,8 +137,25 @@ def grow_history(url: str, start: int, stop: int, pool) -> float:
     return time.perf_counter() - t0
 
 
-def stage_batch(url: str, n: int, originals_below: int, pool) -> np.ndarray:
-    """Stage the fresh batch once (committed); return its signatures, (n_signed, NUM_PERM) uint32."""
+@dataclasses.dataclass
+class Signed:
+    """Signatures for the in-memory methods: each one whole, and their values stacked (n, NUM_PERM) uint32."""
+
+    sigs: list
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, raws) -> Signed:
+        sigs = [minhash.from_bytes(raw) for raw in raws]
+        values = np.stack([sig.values for sig in sigs]) if sigs else np.empty((0, minhash.NUM_PERM), np.uint32)
+        return cls(sigs, values)
+
+    def __len__(self) -> int:
+        return len(self.sigs)
+
+
+def stage_batch(url: str, n: int, originals_below: int, pool) -> Signed:
+    """Stage the fresh batch once (committed); return its signatures."""
     import psycopg2
 
     conn = psycopg2.connect(url)
@@ -147,10 +165,10 @@ def stage_batch(url: str, n: int, originals_below: int, pool) -> np.ndarray:
         tasks = [(s, c, originals_below) for s, c in _chunks(BATCH_START, BATCH_START + n)]
         for rows, sigs in pool.imap(_batch_chunk, tasks):
             cur.copy_expert(f"COPY staging.articles ({_STAGING_COLUMNS}) FROM STDIN", io.StringIO(rows))
-            packed.append(sigs)
+            packed.extend(sigs)
         cur.execute("ANALYZE staging.articles")
     conn.close()
-    return np.frombuffer(b"".join(packed), dtype="<u4").reshape(-1, minhash.NUM_PERM)
+    return Signed.of(packed)
 
 
 def history_size(url: str) -> int:
@@ -164,15 +182,15 @@ def history_size(url: str) -> int:
     return n
 
 
-def history_signatures(url: str) -> np.ndarray:
+def history_signatures(url: str) -> Signed:
     import psycopg2
 
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
         cur.execute("SELECT minhash FROM core.article_signatures ORDER BY article_id")
-        raw = b"".join(bytes(r[0]) for r in cur)
+        signed = Signed.of(bytes(r[0]) for r in cur)
     conn.close()
-    return np.frombuffer(raw, dtype="<u4").reshape(-1, minhash.NUM_PERM)
+    return signed
 
 
 def measure_postgres(url: str) -> dict:
@@ -209,41 +227,48 @@ def vacuum(url: str) -> None:
     conn.close()
 
 
-def measure_datasketch(history: np.ndarray, batch: np.ndarray) -> dict:
-    """datasketch's MinHashLSH with production's layout (32 bands x 4 rows): insert the history, then query
-    and insert each batch member in turn (as `decide` does), verifying candidates by estimated Jaccard."""
+def measure_datasketch(history: Signed, batch: Signed) -> dict:
+    """datasketch's MinHashLSH with production's layout (bands x rows): insert the history, then query and
+    insert each batch member in turn (as `decide` does), verifying candidates by production's rule
+    (`minhash.same_story`)."""
     from datasketch import LeanMinHash, MinHashLSH
 
-    need = minhash.threshold() * minhash.NUM_PERM
     with PeakRSS() as rss:
         t0 = time.perf_counter()
         lsh = MinHashLSH(threshold=minhash.threshold(), num_perm=minhash.NUM_PERM, params=minhash.layout())
         with lsh.insertion_session() as session:
-            for i, sig in enumerate(history):
-                session.insert(i, LeanMinHash(seed=minhash.SEED, hashvalues=sig, scheme=minhash.SCHEME))
+            for i, values in enumerate(history.values):
+                session.insert(i, LeanMinHash(seed=minhash.SEED, hashvalues=values, scheme=minhash.SCHEME))
         t1 = time.perf_counter()
         joined = 0
-        for j, sig in enumerate(batch):
-            m = LeanMinHash(seed=minhash.SEED, hashvalues=sig, scheme=minhash.SCHEME)
-            others = [batch[-c - 1] if c < 0 else history[c] for c in lsh.query(m)]
-            joined += any(np.count_nonzero(o == sig) >= need for o in others)
+        for j, sig in enumerate(batch.sigs):
+            m = LeanMinHash(seed=minhash.SEED, hashvalues=sig.values, scheme=minhash.SCHEME)
+            others = [batch.sigs[-c - 1] if c < 0 else history.sigs[c] for c in lsh.query(m)]
+            joined += any(minhash.same_story(sig, o) for o in others)
             lsh.insert(-j - 1, m)
         t2 = time.perf_counter()
         del lsh
     return {"seconds": t2 - t0, "insert": t1 - t0, "query": t2 - t1, "rss": rss.delta, "joined": joined}
 
 
-def measure_naive(history: np.ndarray, batch: np.ndarray) -> dict:
-    """Every batch signature against every history signature, in numpy blocks of 256 x 1024 pairs (32 MB)."""
-    need = minhash.threshold() * minhash.NUM_PERM
+def measure_naive(history: Signed, batch: Signed) -> dict:
+    """Every batch signature against every history signature, in numpy blocks of 256 x 1024 pairs (32 MB):
+    the estimated containment of each pair, then production's numbers check on the pairs above the threshold."""
+    counts_h = np.array([s.shingles for s in history.sigs], dtype=np.float64)
+    counts_b = np.array([s.shingles for s in batch.sigs], dtype=np.float64)
     with PeakRSS() as rss:
         t0 = time.perf_counter()
         joined = np.zeros(len(batch), dtype=bool)
         for b in range(0, len(batch), 256):
-            block = batch[b:b + 256, None, :]
+            block = batch.values[b:b + 256, None, :]
+            nb = counts_b[b:b + 256, None]
             for h in range(0, len(history), 1024):
-                equal = np.count_nonzero(block == history[None, h:h + 1024, :], axis=2)
-                joined[b:b + 256] |= (equal >= need).any(axis=1)
+                j = np.count_nonzero(block == history.values[None, h:h + 1024, :], axis=2) / minhash.NUM_PERM
+                nh = counts_h[None, h:h + 1024]
+                contained = j * (nb + nh) / ((1 + j) * np.minimum(nb, nh))
+                for x, y in zip(*np.nonzero(contained >= minhash.threshold())):
+                    if not joined[b + x] and not minhash.numbers_disagree(batch.sigs[b + x], history.sigs[h + y]):
+                        joined[b + x] = True
         seconds = time.perf_counter() - t0
     # History matches only: the batch members' matches among themselves add batch^2/2 more of the same work.
     return {"seconds": seconds, "rss": rss.delta, "joined": int(joined.sum())}
@@ -357,7 +382,8 @@ def render(results: list[dict], sizes: list[int], command: str, facts: str, repe
         held = last["history"] * minhash.NUM_PERM * 4
         bounded = rss[-1] <= 2 * rss[0]
         lines.append(f"Postgres path peak RSS added, by history: {', '.join(mb(x) for x in rss)} (the "
-                     f"{last['history']:,}-history's signatures alone are {mb(held)}): memory bounded by the batch, "
+                     f"{last['history']:,}-history's MinHash values alone are {mb(held)}): memory bounded by the "
+                     f"batch, "
                      f"not the history: {'**yes**' if bounded else '**no**'}. datasketch: "
                      f"{', '.join(mb(r['methods']['datasketch']['rss']) for r in results)}.")
     return "\n".join(lines)

@@ -31,12 +31,12 @@ def test_corpus_reprint_rate_and_body_size():
 def test_reprints_match_their_original_and_originals_do_not_collide():
     arts = list(corpus.articles(300))
     sigs = [minhash.signature(a.body) for a in arts]
-    reprint_sims = [minhash.similarity(sigs[a.index], sigs[a.reprint_of]) for a in arts if a.reprint_of is not None]
+    reprint_sims = [minhash.containment(sigs[a.index], sigs[a.reprint_of]) for a in arts if a.reprint_of is not None]
     above = sum(s >= minhash.threshold() for s in reprint_sims) / len(reprint_sims)
     assert above >= 0.9, f"only {above:.0%} of reprints reach the threshold against their original"
     originals = [i for i, a in enumerate(arts) if a.reprint_of is None]
-    worst = max(minhash.similarity(sigs[i], sigs[j]) for i in originals[:80] for j in originals[:80] if i < j)
-    assert worst < 0.3, f"two unrelated originals share an estimated Jaccard of {worst}"
+    worst = max(minhash.containment(sigs[i], sigs[j]) for i in originals[:80] for j in originals[:80] if i < j)
+    assert worst < 0.3, f"two unrelated originals share an estimated containment of {worst}"
 
 
 def test_copy_text_escapes_what_copy_reserves():

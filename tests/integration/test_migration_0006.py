@@ -1,6 +1,7 @@
-"""Migration 0006 on a real PostgreSQL: its frozen band rebuild writes exactly the band index (rows and layout
-note) that the live transforms.stories.rebuild_bands writes from the same signatures. That it imports no live
-code is tests/unit/test_layers.py's check, for every migration."""
+"""Migration 0006 on a real PostgreSQL: its frozen band rebuild indexes the signatures of its time (rows and
+layout note), and the live code finds that index of the previous signature scheme, signs every article again
+and rebuilds it, exactly as `transforms.stories.rebuild_bands` would. That the migration imports no live code is
+tests/unit/test_layers.py's check, for every migration."""
 from __future__ import annotations
 
 import json
@@ -56,8 +57,9 @@ def db_at_0005(pg_server_url):
                             (source, f"u{n}", f"u{n}", body, published, f"h{n}", seen, seen))
                 sig = minhash.signature(body)
                 assert sig is not None
+                # Stored as that release stored them: the 128 values alone (the previous scheme).
                 cur.execute("INSERT INTO core.article_signatures VALUES (%s, %s)",
-                            (cur.fetchone()[0], minhash.to_bytes(sig)))
+                            (cur.fetchone()[0], sig.values.astype("<u4").tobytes()))
         conn.close()
         yield url
     finally:
@@ -71,22 +73,12 @@ def _band_index(url: str) -> tuple[set[tuple[int, int, int]], str]:
     return set(rows), note
 
 
-def _live_rebuild(url: str, env: dict[str, str]) -> None:
-    """transforms.stories.rebuild_bands, the live code, over the migrated database. Its layout and window are
-    read from the environment when transforms is imported: with an override, in a process of its own."""
-    if not env:
-        from transforms.stories import rebuild_bands
-
-        conn = psycopg2.connect(url)
-        try:
-            with conn:
-                rebuild_bands(conn)
-        finally:
-            conn.close()
-        return
-    code = ("import sys, psycopg2; from transforms.stories import rebuild_bands\n"
+def _live(url: str, env: dict[str, str], call: str) -> None:
+    """`call` of transforms.stories, the live code, over the migrated database, in a transaction: a process of
+    its own, which reads the layout and window from the environment as a load does."""
+    code = ("import sys, psycopg2; from transforms import stories\n"
             "conn = psycopg2.connect(sys.argv[1])\n"
-            "with conn: rebuild_bands(conn)\n")
+            f"with conn: stories.{call}\n")
     subprocess.run([sys.executable, "-c", code, url], cwd=REPO, env={**os.environ, **env}, check=True, timeout=120)
 
 
@@ -107,5 +99,13 @@ def test_upgrade_from_0005_builds_the_band_index_the_live_rebuild_builds(db_at_0
     assert len(migrated) == bands * len(ARTICLES)
     assert len({b for b, _, _ in migrated}) >= 4  # the dates fall in several buckets
 
-    _live_rebuild(db_at_0005, env)
-    assert _band_index(db_at_0005) == (migrated, note)
+    # A load's first step finds the index of the previous scheme: every signature signed again, then the index.
+    _live(db_at_0005, env, "_ensure_band_index(conn.cursor())")
+    rebuilt, live_note = _band_index(db_at_0005)
+    assert live_note.startswith("signature: ") and live_note.endswith(f"story window: {window} days")
+    assert query(db_at_0005, "SELECT count(*) FROM core.article_signatures WHERE octet_length(minhash) = 512") == [
+        (0,)]
+    assert {aid for _, _, aid in rebuilt} == {aid for _, _, aid in migrated}
+    assert {b for b, _, _ in rebuilt} == {b for b, _, _ in migrated}  # the same dates, the same buckets
+    _live(db_at_0005, env, "rebuild_bands(conn)")
+    assert _band_index(db_at_0005) == (rebuilt, live_note)

@@ -9,11 +9,12 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import psycopg2
 import pytest
 from helpers import query
 
-from transforms import stages
+from transforms import minhash, stages
 from transforms.stages import STAGING_COLUMNS, staging_row
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,6 +34,47 @@ def reprint_of(body: str) -> str:
     paragraphs = body.split("\n\n")
     return "\n\n".join(["(Theo TTXVN) Bản tin được đăng lại với phần mở đầu viết mới cho bạn đọc.",
                         *paragraphs[1:-1], "Nguyễn Văn An", "Bình luận", "ZALO"])
+
+
+def copy_edited(body: str) -> str:
+    """A copy an outlet edited: about one word in twelve dropped, inserted or changed, near-synonyms and
+    figures restyled, a credit line added (bench/dedup/copyedit.py, as the pair set edits)."""
+    import random
+
+    from bench.dedup import copyedit
+
+    rng = random.Random(17)
+    paras = copyedit.numbers(rng, copyedit.synonyms(rng, copyedit.word_edits(rng, body.split("\n\n"), 0.08)))
+    return "\n\n".join(copyedit.credit(rng, paras))
+
+
+def previous_signature(body: str) -> bytes:
+    """The stored bytes of the previous signature scheme: MinHash values alone, over 7-syllable shingles."""
+    import re
+
+    from datasketch import MinHash
+
+    from transforms.dedup import body_key
+
+    words = re.findall(r"\w+", body_key(body))
+    m = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme=minhash.SCHEME)
+    m.update_batch([" ".join(words[i:i + 7]).encode() for i in range(len(words) - 6)])
+    return m.hashvalues.astype("<u4").tobytes()
+
+
+def to_previous_scheme(url: str) -> None:
+    """The warehouse as the previous release left it: every signature, stored and staged, of the old scheme,
+    and the band index noted with the old layout."""
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        for table, key in (("core.article_signatures g JOIN core.articles a USING (article_id)", "article_id"),
+                           ("staging.articles a", "page_id")):
+            cur.execute(f"SELECT {key}, a.body FROM {table}")
+            for row_id, body in cur.fetchall():
+                target = "core.article_signatures" if key == "article_id" else "staging.articles"
+                cur.execute(f"UPDATE {target} SET minhash = %s WHERE {key} = %s", (previous_signature(body), row_id))
+        cur.execute("COMMENT ON TABLE core.article_bands IS 'LSH bands x rows: 32x4; story window: 30 days'")
+    conn.close()
 
 
 def stage(url: str, run_id: str, rows: list[tuple[str, dict]]) -> None:
@@ -109,7 +151,6 @@ def test_a_copy_published_outside_the_story_window_starts_its_own_story(fresh_db
 def test_upgrading_dates_the_signatures_and_rebuilds_the_band_index_by_bucket(pg_server_url):
     import uuid
 
-    from transforms import minhash
     from transforms.matching import bucket
     from warehouse import db
     from warehouse.migrate import migrate, upgrade
@@ -128,7 +169,7 @@ def test_upgrading_dates_the_signatures_and_rebuilds_the_band_index_by_bucket(pg
                                    '2026-03-08 09:00+07', '2026-03-08 09:00+07', 'r1', 'r1')
                            RETURNING article_id""")
             cur.execute("INSERT INTO core.article_signatures VALUES (%s, %s)",
-                        (cur.fetchone()[0], minhash.to_bytes(minhash.signature(VNE["body"]))))
+                        (cur.fetchone()[0], previous_signature(VNE["body"])))
         conn.close()
         migrate(url)
         # The publication day in UTC (23:30 in Hà Nội is 16:30 UTC the same day), not the day first seen.
@@ -230,7 +271,7 @@ def test_reloading_a_run_changes_nothing(fresh_db):
     stages.load_run(fresh_db, "r1", *WINDOW)  # a cleared load task
     stage_and_load(fresh_db, "r2", batch)       # an overlapping run
     assert query(fresh_db, "SELECT article_id, story_id, relation FROM api.articles ORDER BY 1") == before
-    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * minhash.layout()[0],)]
 
 
 def test_band_index_found_empty_is_rebuilt_before_clustering(fresh_db):
@@ -243,7 +284,7 @@ def test_band_index_found_empty_is_rebuilt_before_clustering(fresh_db):
     stage_and_load(fresh_db, "r2", [("dantri", article("https://dantri.com.vn/kinh-doanh/ban-sao-20260307090000000.htm",
                                                        reprint_of(VNE["body"])))])
     assert query(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
-    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * minhash.layout()[0],)]
 
 
 def test_a_new_version_is_rekeyed_and_keeps_its_story(fresh_db):
@@ -252,7 +293,7 @@ def test_a_new_version_is_rekeyed_and_keeps_its_story(fresh_db):
     (story,) = query(fresh_db, "SELECT story_id FROM api.articles")[0]
     stage_and_load(fresh_db, "r2", [("vnexpress", article(url, OTHER["body"]))])  # the page was rewritten
     assert query(fresh_db, "SELECT story_id, relation FROM api.articles") == [(story, "original")]
-    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(32,)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(minhash.layout()[0],)]
     # Its keys follow the new text: a reprint of the new text joins it, one of the old text does not.
     stage_and_load(fresh_db, "r3", [
         ("dantri", article("https://dantri.com.vn/xa-hoi/ban-sao-20260307100000000.htm", reprint_of(OTHER["body"]))),
@@ -289,6 +330,44 @@ def test_rekey_signs_and_clusters_articles_stored_before_signatures(fresh_db, mo
         ("dantri", "reprint"), ("vnexpress", "original")]
     assert main(["db", "rekey"]) == 0  # nothing left to sign
     assert "0 of 0 unsigned articles signed" in capsys.readouterr().out
+
+
+def test_a_copy_edited_reprint_joins_its_story(fresh_db):
+    copy = copy_edited(VNE["body"])
+    # The previous signature (7-syllable shingles, Jaccard at 0.5) lost this copy.
+    old = [np.frombuffer(previous_signature(t), dtype="<u4") for t in (VNE["body"], copy)]
+    assert (old[0] == old[1]).mean() < 0.5
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"]))])
+    stage_and_load(fresh_db, "r2", [("dantri", article("https://dantri.com.vn/ban-sao-20260307090000000.htm", copy))])
+    assert query(fresh_db, "SELECT source, relation FROM api.articles ORDER BY 1") == [
+        ("dantri", "reprint"), ("vnexpress", "original")]
+
+
+@pytest.mark.parametrize("how", ["next load", "bantin db rekey"])
+def test_an_upgrade_signs_the_previous_schemes_signatures_again(fresh_db, how, monkeypatch, capsys):
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+                                    ("dantri", article("https://dantri.com.vn/trang-20260307080000000.htm",
+                                                       OTHER["body"]))])
+    # A run cleaned by the previous release and loaded by this one: its staged signature is old too.
+    stage(fresh_db, "r2", [("tuoitre", article("https://tuoitre.vn/ban-sao-2026030709000000.htm",
+                                               copy_edited(VNE["body"])))])
+    to_previous_scheme(fresh_db)
+    stories_before = query(fresh_db, "SELECT article_id, story_id FROM api.articles ORDER BY 1")
+    if how == "bantin db rekey":
+        from bantin.cli import main
+
+        monkeypatch.setenv("BANTIN_DATABASE_URL", fresh_db)
+        assert main(["db", "rekey"]) == 0
+        assert "rekey: 2 signatures of the previous scheme signed again" in capsys.readouterr().out
+        assert query(fresh_db, "SELECT count(*) FROM core.article_signatures WHERE octet_length(minhash) = %s",
+                     (minhash.NUM_PERM * 4,)) == [(0,)]
+    stages.load_run(fresh_db, "r2", *WINDOW)
+    # Stored stories are kept; the copy finds its original through the signature signed again.
+    after = query(fresh_db, "SELECT article_id, story_id FROM api.articles ORDER BY 1")
+    assert after[:2] == stories_before and after[2][1] == stories_before[0][1]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_signatures WHERE octet_length(minhash) = %s",
+                 (minhash.NUM_PERM * 4,)) == [(0,)]
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(3 * minhash.layout()[0],)]
 
 
 def test_members_in_later_rounds_find_those_of_earlier_rounds(fresh_db, monkeypatch):
@@ -329,5 +408,5 @@ def test_a_changed_band_layout_rebuilds_the_index(fresh_db, monkeypatch):
     assert query(fresh_db, "SELECT count(*), max(member_count) FROM api.stories") == [(1, 2)]
     assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 64,)]
     assert query(fresh_db, "SELECT obj_description('core.article_bands'::regclass, 'pg_class')") == [
-        ("LSH bands x rows: 64x2; story window: 30 days",)]
+        (f"signature: {minhash.SCHEME_NAME}; LSH bands x rows: 64x2; story window: 30 days",)]
 

@@ -35,7 +35,7 @@ def test_every_variable_the_code_names_is_declared_and_read_only_through_setting
 
 
 @pytest.mark.parametrize(("name", "value"), [
-    ("BANTIN_STORY_BANDS", "30x4"), ("BANTIN_STORY_BANDS", "many"), ("BANTIN_STORY_THRESHOLD", "1.5"),
+    ("BANTIN_STORY_BANDS", "40x4"), ("BANTIN_STORY_BANDS", "many"), ("BANTIN_STORY_THRESHOLD", "1.5"),
     ("BANTIN_STORY_THRESHOLD", "half"), ("BANTIN_STORY_WINDOW_DAYS", "0"), ("BANTIN_STORY_WINDOW_DAYS", "month"),
     ("BANTIN_DOWNLOAD_TIMEOUT", "soon"), ("BANTIN_AIRFLOW_PORT", "70000"), ("BANTIN_MAX_REJECT_SHARE", "2")])
 def test_a_bad_value_is_refused_with_its_name(name, value, monkeypatch):
@@ -58,4 +58,4 @@ def test_defaults_and_unset():
             "settings.get('BANTIN_REPLAY_URL'), settings.get('BANTIN_AIRFLOW_PORT'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env,
                          check=True).stdout.split()
-    assert out == ["(32,", "4)", "None", "8080"]
+    assert out == ["(32,", "2)", "None", "8080"]

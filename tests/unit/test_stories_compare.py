@@ -28,7 +28,7 @@ def test_a_reprint_joins_its_original_story():
     lines = done.stdout.splitlines()
     assert lines[0].startswith(f"A: {ORIGINAL} (HTML, extracted with the profile for {ORIGINAL_URL}; ")
     assert "published 2026-03-07" in lines[0] and lines[1].startswith(f"B: {REPRINT} (text; ")
-    assert lines[2].startswith("estimated Jaccard 0.") and "threshold 0.5" in lines[2]
+    assert lines[2].startswith("estimated containment 0.") and f"threshold {minhash.threshold()}" in lines[2]
     assert lines[-1].startswith("one story: a band in common")
 
 
