@@ -23,8 +23,8 @@ SCHEME = "affine32"  # datasketch's permutation scheme, pinned for the same reas
 # inserted or changed every twenty or so, and every edit breaks the shingles that span it, so shorter shingles
 # keep a copy-edited reprint recognisable. Templated bulletins (price tables, exchange rates, accident reports)
 # rise as shingles shorten, faster than copies do; the numbers check below, not the shingle length, is what
-# keeps them apart. 5 is where the pair set's copies and bulletins are furthest apart with that check; the
-# measurements per length are in docs/benchmarks.md (bench/dedup/options.py).
+# keeps them apart. With that check, 5 gave the pair set's copies the highest recall at which no bulletin was
+# merged; the measurements per length are in docs/benchmarks.md (bench/dedup/options.py).
 SHINGLE = 5
 # Under ~50 syllables (two sentences) a text is a teaser, a caption page or boilerplate: too short to say
 # that two pages tell one story. Such articles get no signature and are never clustered (nor dropped).
@@ -43,9 +43,10 @@ MANY_NUMBERS = 10
 NUMBERS_AGREE = 0.6
 # The LSH layout (BANTIN_STORY_BANDS, default 32 bands of 2 rows, over the first 64 values): a pair becomes a
 # candidate with probability 1-(1-J^2)^32. A copy edited at a tenth of its words, or cut to half, has a Jaccard
-# near 0.3, which 4-row bands miss one time in three and 2-row bands almost never. Unrelated news has a Jaccard
-# near 0 over 5-syllable shingles, so chance candidates stay rare (measured per 1,000 articles of history in
-# docs/benchmarks.md), and 32 bands keep the index at 32 keys an article, as a million-article history needs.
+# near 0.3: 32 bands of 4 rows bring such a pair together one time in four, bands of 2 rows 95 times in 100.
+# Unrelated news has a Jaccard near 0 over 5-syllable shingles, so chance candidates stay rare (measured per
+# 1,000 articles of history in docs/benchmarks.md), and 32 bands keep the index at 32 keys an article, as a
+# million-article history needs.
 # The band index records the layout it was built with and is rebuilt by the next load when the setting changes.
 #
 # The threshold (BANTIN_STORY_THRESHOLD, default 0.54): the estimated containment at which two texts are one

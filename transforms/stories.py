@@ -2,8 +2,11 @@
 `transforms.matching`. Each newly stored article joins the oldest story it near-duplicates, or starts its own."""
 from __future__ import annotations
 
+import functools
 import io
 import logging
+import multiprocessing
+import os
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -133,18 +136,19 @@ def rebuild_bands(conn) -> int:
 
     with conn.cursor() as cur, conn.cursor(name="rebuild_bands") as signatures:
         cur.execute("TRUNCATE core.article_bands")
-        cur.execute(sql.SQL("COMMENT ON TABLE core.article_bands IS {}").format(sql.Literal(_layout_note())))
+        cur.execute(sql.SQL("COMMENT ON TABLE core.article_bands IS {}").format(sql.Literal(layout_note())))
         signatures.execute("SELECT article_id, minhash, dated FROM core.article_signatures")
         total, days = 0, window_days()
         while rows := signatures.fetchmany(CHUNK):
             _copy_bands(cur, ((aid, bucket(dated, days), minhash.bands(minhash.from_bytes(raw)))
                               for aid, raw, dated in rows))
             total += len(rows)
-    log.info("band index rebuilt (%s) for %d signed articles", _layout_note(), total)
+    log.info("band index rebuilt (%s) for %d signed articles", layout_note(), total)
     return total
 
 
-def _layout_note() -> str:
+def layout_note() -> str:
+    """What the band index is built with (its table comment): the signature scheme, layout and story window."""
     return (f"signature: {minhash.SCHEME_NAME}; LSH bands x rows: {minhash.layout_name()}; "
             f"story window: {window_days()} days")
 
@@ -159,9 +163,9 @@ def _ensure_band_index(cur) -> None:
                           NOT EXISTS (SELECT 1 FROM core.article_bands)
                           AND EXISTS (SELECT 1 FROM core.article_signatures)""")
     note, lost = cur.fetchone()
-    if lost or note != _layout_note():
+    if lost or note != layout_note():
         log.warning("core.article_bands is %s: rebuilding the band index",
-                    "empty but signatures exist" if lost else f"'{note}', not '{_layout_note()}'")
+                    "empty but signatures exist" if lost else f"'{note}', not '{layout_note()}'")
         if not (note or "").startswith(f"signature: {minhash.SCHEME_NAME};"):
             resign(cur)
         rebuild_bands(cur.connection)
@@ -178,27 +182,34 @@ WHERE octet_length(s.minhash) = %(old)s AND %(ids)s::bigint[] IS NULL
 """
 
 
-def resign(cur, ids: list[int] | None = None) -> int:
+def _signed(body: str | None) -> bytes | None:
+    """The stored bytes of a body's signature (module level: a process pool calls it)."""
+    sig = minhash.signature(body or "")
+    return None if sig is None else minhash.to_bytes(sig)
+
+
+def resign(cur, ids: list[int] | None = None, sign_all=None) -> int:
     """Sign again, from their stored bodies, the signatures of the previous scheme (those of `ids` only, when
     given); returns how many. Stories stay as they are: a signature decides which stories later articles join,
     not which ones stored articles are in. The band index must be rebuilt after: its keys come from the
-    signatures."""
+    signatures. `sign_all(bodies)` signs a list of bodies (a process pool's map, for `rekey`)."""
     from psycopg2.extras import execute_values
 
+    sign_all = sign_all or (lambda bodies: [_signed(body) for body in bodies])
     total = 0
     with cur.connection.cursor(name="stale_signatures") as stale:
         stale.execute(_STALE_SQL, {"old": minhash.NUM_PERM * 4, "ids": ids})
         while rows := stale.fetchmany(REKEY_CHUNK):
             for table, target, key in (("core", "core.article_signatures", "article_id"),
                                        ("staging", "staging.articles", "page_id")):
-                signed = [(i, minhash.signature(body or "")) for where, i, body in rows if where == table]
+                picked = [(i, body) for where, i, body in rows if where == table]
+                signed = list(zip([i for i, _ in picked], sign_all([body for _, body in picked])))
                 execute_values(cur, f"""UPDATE {target} AS t SET minhash = v.minhash
                                          FROM (VALUES %s) AS v ({key}, minhash) WHERE t.{key} = v.{key}""",
-                               [(i, minhash.to_bytes(sig)) for i, sig in signed if sig is not None],
-                               page_size=REKEY_CHUNK)
+                               [(i, raw) for i, raw in signed if raw is not None], page_size=REKEY_CHUNK)
                 # MIN_SYLLABLES is unchanged and spelling out "%" only adds syllables, so a body signed then
                 # signs now; one that does not (edited in the database by hand) is left unsigned, as if short.
-                if unsigned := [i for i, sig in signed if sig is None]:
+                if unsigned := [i for i, raw in signed if raw is None]:
                     cur.execute(f"UPDATE {target} SET minhash = NULL WHERE {key} = ANY(%s)" if table == "staging"
                                 else "DELETE FROM core.article_signatures WHERE article_id = ANY(%s)", (unsigned,))
             total += len(rows)
@@ -325,14 +336,18 @@ def rekey(db_url: str) -> dict:
     conn = psycopg2.connect(db_url)
     counts = {"resigned": 0, "read": 0, "signed": 0, "joined": 0, "templates": 0}
     try:
-        with conn.cursor(name="stale", withhold=True) as stale:
+        # Signing is the cost (milliseconds a body, docs/benchmarks.md): one process per core while a round
+        # holds the lock. Spawned, so no child inherits this process's connection.
+        with conn.cursor(name="stale", withhold=True) as stale, \
+                multiprocessing.get_context("spawn").Pool(os.cpu_count()) as pool:
             stale.execute("SELECT article_id FROM core.article_signatures WHERE octet_length(minhash) = %s",
                           (minhash.NUM_PERM * 4,))
             conn.commit()
+            sign_all = functools.partial(pool.map, _signed, chunksize=50)
             while ids := [r[0] for r in stale.fetchmany(REKEY_CHUNK)]:
                 with conn, conn.cursor() as cur:
                     lock_stories(cur)
-                    counts["resigned"] += resign(cur, ids)
+                    counts["resigned"] += resign(cur, ids, sign_all)
         with conn, conn.cursor() as cur:
             lock_stories(cur)
             _ensure_band_index(cur)  # signs a staged row of the previous scheme again, if a run left one

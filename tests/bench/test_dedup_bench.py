@@ -78,3 +78,12 @@ def test_load_harness_upsert_path_stores_every_row(fresh_db):
         cur.execute("SELECT count(*), count(DISTINCT article_id), count(DISTINCT story_id) FROM core.articles")
         assert cur.fetchone() == (20, 20, 20), "10 seeded + 10 new; without the story stage each is its own story"
     conn.close()
+
+
+def test_resign_harness_signs_every_article_again(capsys):
+    from bench.dedup import resign
+
+    assert resign.main(["--articles", "300"]) == 0
+    out = capsys.readouterr().out
+    # Every article of the previous scheme signed again, and indexed: one key per band and article.
+    assert f"| 300 | {300 * minhash.layout()[0]:,} |" in out, out
