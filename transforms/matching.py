@@ -65,10 +65,9 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
 
     `batch` is in publication order; each member is compared with history and with the batch members before
     it, through shared LSH band keys, within the story window, and verified (`minhash.same_story`: estimated
-    containment at the threshold, and figures that agree). It joins the
-    oldest matching story (the smallest id, so ids stay stable); the relation is `repost` when a matched
-    member has the same source. A history member needs only the keys it shares with the batch (a key carries
-    its band number).
+    containment at the threshold, and figures that agree). It joins the oldest matching story (the smallest id,
+    so ids stay stable); the relation is `repost` when a matched member has the same source. A history member
+    needs only the keys it shares with the batch (a key carries its band number).
 
     A member whose outlet already ran its exact text (the same signature) under TEMPLATE_COPIES - 1 other
     URLs is a page template arriving one copy per run: it is marked, joins nothing and is left out of the

@@ -1,9 +1,11 @@
 """The labelled pair set for the near-duplicate stage: reprints of the recorded bodies (same story) against
 same-topic and templated stories (different stories), built deterministically from a seed, without a network.
 
-Positives edit a recorded body the way a syndicating outlet does. Negatives are what a text key gets wrong:
-two reports on one beat on different days, and templated bulletins (weather, lottery, price tables) that
-repeat their skeleton word for word and differ only in the event's details, plus unrelated recorded pages."""
+Positives edit a recorded body the way a syndicating outlet does: whole paragraphs, words inside them, figures,
+sentences, the sapo and captions, or reuse part of it (bench/dedup/copyedit.py). Negatives are what a text key
+gets wrong: two reports on one beat on different days, templated bulletins (weather, lottery, prices, exchange
+rates, traffic accidents) that repeat their skeleton word for word and differ only in the event's details, two
+outlets' own reports of one event quoting the same officials, plus unrelated recorded pages."""
 from __future__ import annotations
 
 import itertools
