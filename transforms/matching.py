@@ -72,6 +72,7 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
     A member whose outlet already ran its exact text (the same signature) under TEMPLATE_COPIES - 1 other
     URLs is a page template arriving one copy per run: it is marked, joins nothing and is left out of the
     index, so later copies keep meeting only the first ones."""
+    at = minhash.threshold()
     index: dict[int, list[Member]] = defaultdict(list)
     for member in history:
         for key in member.keys:
@@ -83,7 +84,7 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
             for other in index[key]:
                 if _near(member.bucket, other.bucket):
                     seen.setdefault(other.article_id, other)
-        matches = [o for o in seen.values() if minhash.same_story(member.sig, o.sig)]
+        matches = [o for o in seen.values() if minhash.same_story(member.sig, o.sig, at)]
         copies = sum(1 for o in matches if o.source == member.source and o.sig.same_text(member.sig))
         if copies >= TEMPLATE_COPIES - 1:
             member.template = True

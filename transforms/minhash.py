@@ -197,6 +197,7 @@ def numbers_disagree(a: Signature, b: Signature) -> bool:
     return shared / small < NUMBERS_AGREE
 
 
-def same_story(a: Signature, b: Signature) -> bool:
-    """The verification of a candidate pair: containment at the threshold, and figures that agree."""
-    return containment(a, b) >= threshold() and not numbers_disagree(a, b)
+def same_story(a: Signature, b: Signature, at: float) -> bool:
+    """The verification of a candidate pair: containment at the threshold `at` (threshold(), read once by the
+    caller for all its pairs), and figures that agree."""
+    return containment(a, b) >= at and not numbers_disagree(a, b)

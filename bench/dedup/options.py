@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,19 +23,12 @@ from bench.dedup import corpus
 from bench.dedup.pair_eval import HARD_NEGATIVES, RECALL_TARGET
 from bench.dedup.pairs import SEED, TARGET_KINDS, Pair, pair_set
 from transforms import minhash
-from transforms.dedup import body_key
 
 COMMAND = ".venv/bin/python -m bench.dedup.options --write"
 MARKER = "dedup-options"
 GRID = [round(0.20 + 0.01 * i, 2) for i in range(76)]  # 0.20 … 0.95
-_SYLLABLE = re.compile(r"\w+")
 # The numbers check of production (transforms/minhash.py), on the tokens themselves instead of their hashes.
 MANY_NUMBERS, NUMBERS_AGREE = minhash.MANY_NUMBERS, minhash.NUMBERS_AGREE
-
-
-def _syllables(text: str) -> list[str]:
-    # "15%" and "15 phần trăm" are one figure; the percent sign is not a syllable, so it is spelt out first.
-    return _SYLLABLE.findall(re.sub(r"(\d)\s*%", r"\1 phần trăm", body_key(text)))
 
 
 def _shingles(words: list[str], k: int, number_weight: int = 1) -> set[str]:
@@ -158,7 +150,7 @@ def estimated(pairs: list[Pair], words: dict[str, list[str]]) -> list[str]:
         scored.append((p, contained, numbers_disagree(words[p.a], words[p.b]), sa, sb))
     # One threshold for every layout: just above the highest hard negative, candidate or not.
     threshold = round(max(c for p, c, veto, _, _ in scored if p.kind in HARD_NEGATIVES and not veto) + 0.01, 2)
-    originals = [_signature(_shingles(_syllables(corpus.original(i).body), LEADING_SHINGLE))
+    originals = [_signature(_shingles(minhash.syllables(corpus.original(i).body), LEADING_SHINGLE))
                  for i in range(CORPUS_ARTICLES)]
     rows = []
     for bands, rows_per_band in LAYOUTS:
@@ -189,7 +181,7 @@ def section(pairs: list[Pair]) -> str:
     for p in pairs:
         for text in (p.a, p.b):
             if text not in words:
-                words[text] = _syllables(text)
+                words[text] = minhash.syllables(text)
     lines = [
         f"## Story dedup: which similarity could meet issue 17 ({len(pairs)} labelled pairs, seed {SEED})",
         "",

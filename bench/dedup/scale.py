@@ -236,9 +236,10 @@ def measure_datasketch(history: Signed, batch: Signed) -> dict:
     (`minhash.same_story`)."""
     from datasketch import LeanMinHash, MinHashLSH
 
+    at = minhash.threshold()
     with PeakRSS() as rss:
         t0 = time.perf_counter()
-        lsh = MinHashLSH(threshold=minhash.threshold(), num_perm=minhash.NUM_PERM, params=minhash.layout())
+        lsh = MinHashLSH(threshold=at, num_perm=minhash.NUM_PERM, params=minhash.layout())
         with lsh.insertion_session() as session:
             for i, values in enumerate(history.values):
                 session.insert(i, LeanMinHash(seed=minhash.SEED, hashvalues=values, scheme=minhash.SCHEME))
@@ -247,7 +248,7 @@ def measure_datasketch(history: Signed, batch: Signed) -> dict:
         for j, sig in enumerate(batch.sigs):
             m = LeanMinHash(seed=minhash.SEED, hashvalues=sig.values, scheme=minhash.SCHEME)
             others = [batch.sigs[-c - 1] if c < 0 else history.sigs[c] for c in lsh.query(m)]
-            joined += any(minhash.same_story(sig, o) for o in others)
+            joined += any(minhash.same_story(sig, o, at) for o in others)
             lsh.insert(-j - 1, m)
         t2 = time.perf_counter()
         del lsh
@@ -259,6 +260,7 @@ def measure_naive(history: Signed, batch: Signed) -> dict:
     the estimated containment of each pair, then production's numbers check on the pairs above the threshold."""
     counts_h = np.array([s.shingles for s in history.sigs], dtype=np.float64)
     counts_b = np.array([s.shingles for s in batch.sigs], dtype=np.float64)
+    at = minhash.threshold()
     with PeakRSS() as rss:
         t0 = time.perf_counter()
         joined = np.zeros(len(batch), dtype=bool)
@@ -269,7 +271,7 @@ def measure_naive(history: Signed, batch: Signed) -> dict:
                 j = np.count_nonzero(block == history.values[None, h:h + 1024, :], axis=2) / minhash.NUM_PERM
                 nh = counts_h[None, h:h + 1024]
                 contained = j * (nb + nh) / ((1 + j) * np.minimum(nb, nh))
-                for x, y in zip(*np.nonzero(contained >= minhash.threshold())):
+                for x, y in zip(*np.nonzero(contained >= at)):
                     if not joined[b + x] and not minhash.numbers_disagree(batch.sigs[b + x], history.sigs[h + y]):
                         joined[b + x] = True
         seconds = time.perf_counter() - t0

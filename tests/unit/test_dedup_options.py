@@ -4,16 +4,13 @@ from datetime import date
 
 from bench.dedup import copyedit, options
 from bench.dedup.pairs import fuel_prices, pair_set, recorded_pages
-
-
-def _words(text):
-    return options._syllables(text)
+from transforms import minhash
 
 
 def test_containment_scores_a_copy_cut_short_as_a_whole_copy_and_jaccard_does_not():
     body = next(p for p in recorded_pages() if p.source == "vnexpress").body
     half = "\n\n".join(copyedit.first_half(body.split("\n\n")))
-    a, b = _words(body), _words(half)
+    a, b = minhash.syllables(body), minhash.syllables(half)
     assert options.containment(5)(a, b) > 0.95
     assert options.jaccard(5)(a, b) < 0.6
 
@@ -21,14 +18,14 @@ def test_containment_scores_a_copy_cut_short_as_a_whole_copy_and_jaccard_does_no
 def test_numbers_veto_a_bulletins_next_edition_but_not_a_restyled_copy():
     rng = random.Random(1)
     monday, thursday = fuel_prices(rng, date(2026, 3, 5), 5), fuel_prices(rng, date(2026, 3, 12), 6)
-    assert options.numbers_disagree(_words(monday), _words(thursday))
+    assert options.numbers_disagree(minhash.syllables(monday), minhash.syllables(thursday))
     restyled = "\n\n".join(copyedit.numbers(random.Random(2), monday.split("\n\n")))
-    assert not options.numbers_disagree(_words(monday), _words(restyled))
+    assert not options.numbers_disagree(minhash.syllables(monday), minhash.syllables(restyled))
 
 
 def test_each_option_gets_a_threshold_that_merges_no_hard_negative():
     pairs = pair_set()
-    words = {t: options._syllables(t) for p in pairs for t in (p.a, p.b)}
+    words = {t: minhash.syllables(t) for p in pairs for t in (p.a, p.b)}
     result = options.evaluate(options.OPTIONS[-3], pairs, words)
     assert result["threshold"] is not None and 0 < result["recall"] <= 1
     assert result["unrelated"] == 0
