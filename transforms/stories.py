@@ -336,18 +336,7 @@ def rekey(db_url: str) -> dict:
     conn = psycopg2.connect(db_url)
     counts = {"resigned": 0, "read": 0, "signed": 0, "joined": 0, "templates": 0}
     try:
-        # Signing is the cost (milliseconds a body, docs/benchmarks.md): one process per core while a round
-        # holds the lock. Spawned, so no child inherits this process's connection.
-        with conn.cursor(name="stale", withhold=True) as stale, \
-                multiprocessing.get_context("spawn").Pool(os.cpu_count()) as pool:
-            stale.execute("SELECT article_id FROM core.article_signatures WHERE octet_length(minhash) = %s",
-                          (minhash.NUM_PERM * 4,))
-            conn.commit()
-            sign_all = functools.partial(pool.map, _signed, chunksize=50)
-            while ids := [r[0] for r in stale.fetchmany(REKEY_CHUNK)]:
-                with conn, conn.cursor() as cur:
-                    lock_stories(cur)
-                    counts["resigned"] += resign(cur, ids, sign_all)
+        counts["resigned"] = _resign_stored(conn)
         with conn, conn.cursor() as cur:
             lock_stories(cur)
             _ensure_band_index(cur)  # signs a staged row of the previous scheme again, if a run left one
@@ -369,6 +358,29 @@ def rekey(db_url: str) -> dict:
         conn.close()
     log.info("rekey: %s", counts)
     return counts
+
+
+def _resign_stored(conn) -> int:
+    """rekey's first step: the stored signatures of the previous scheme signed again, a round of REKEY_CHUNK
+    per transaction under STORY_LOCK; returns how many."""
+    total = 0
+    # WITH HOLD: the list (ids only) outlives each round's commit.
+    with conn.cursor(name="stale", withhold=True) as stale:
+        stale.execute("SELECT article_id FROM core.article_signatures WHERE octet_length(minhash) = %s",
+                      (minhash.NUM_PERM * 4,))
+        conn.commit()
+        if not (ids := [r[0] for r in stale.fetchmany(REKEY_CHUNK)]):
+            return 0  # nothing to sign again: no pool to start
+        # Signing is the cost (milliseconds a body, docs/benchmarks.md): one process per core while a round
+        # holds the lock. Spawned, so no child inherits this process's connection.
+        with multiprocessing.get_context("spawn").Pool(os.cpu_count()) as pool:
+            sign_all = functools.partial(pool.map, _signed, chunksize=50)
+            while ids:
+                with conn, conn.cursor() as cur:
+                    lock_stories(cur)
+                    total += resign(cur, ids, sign_all)
+                ids = [r[0] for r in stale.fetchmany(REKEY_CHUNK)]
+    return total
 
 
 def _rekey_round(cur, ids: list[int]) -> tuple[list[Member], dict]:
