@@ -6,10 +6,11 @@ here, testable on plain values (tests/unit/test_matching.py).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from transforms import minhash
+from transforms import minhash, passages
 from warehouse import settings
 
 # An outlet does repost its own story under a new URL (a corrected slug, a second section), once, sometimes
@@ -18,6 +19,13 @@ from warehouse import settings
 TEMPLATE_COPIES = 3
 
 _EPOCH = date(1970, 1, 1).toordinal()
+
+# The estimated containment from which a candidate that its signatures reject is read again, on the two texts
+# (transforms/passages.py): an update reusing half of its story, whose estimate sits near the threshold give or
+# take the estimate's noise, or a pair the numbers check vetoed on counts alone. Far enough under the threshold
+# for that noise; far enough over what unrelated candidates (chance band collisions) estimate that they are
+# never read. The pair set's figures are in docs/benchmarks.md.
+SECOND_LOOK = 0.30
 
 
 # The story window (BANTIN_STORY_WINDOW_DAYS): two articles are compared only when they were published close
@@ -60,12 +68,34 @@ def _near(a: int, b: int) -> bool:
     return abs(a - b) <= 1
 
 
-def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, str]]:
+def verified(a: minhash.Signature, b: minhash.Signature, at: float,
+             reading: Callable[[], passages.Reading | None] | None = None) -> bool:
+    """The verification of a candidate pair at the threshold `at`: its signatures (`minhash.same_story`), and
+    when they reject a pair estimated at SECOND_LOOK or more, the two texts aligned (`reading()`, when given:
+    `passages.read` of the two texts, None when they cannot be read)."""
+    if minhash.same_story(a, b, at):
+        return True
+    if reading is None or minhash.containment(a, b) < SECOND_LOOK:
+        return False
+    found = reading()
+    return found is not None and found.same_story(at)
+
+
+def _reader(text: Callable[[Member], str | None], a: Member, b: Member) -> Callable[[], passages.Reading | None]:
+    def reading() -> passages.Reading | None:
+        texts = text(a), text(b)
+        return None if None in texts else passages.read(*texts)
+    return reading
+
+
+def decide(batch: list[Member], history: list[Member],
+           text: Callable[[Member], str | None] | None = None) -> dict[int, tuple[int, str]]:
     """article_id -> (story_id, relation) for every batch member that joins an existing story.
 
     `batch` is in publication order; each member is compared with history and with the batch members before
-    it, through shared LSH band keys, within the story window, and verified (`minhash.same_story`: estimated
-    containment at the threshold, and figures that agree). It joins the oldest matching story (the smallest id,
+    it, through shared LSH band keys, within the story window, and `verified`: estimated containment at the
+    threshold and figures that agree, or else, from SECOND_LOOK, the texts that `text(member)` returns aligned
+    (without `text`, the signatures alone decide). It joins the oldest matching story (the smallest id,
     so ids stay stable); the relation is `repost` when a matched member has the same source. A history member
     needs only the keys it shares with the batch (a key carries its band number).
 
@@ -84,7 +114,8 @@ def decide(batch: list[Member], history: list[Member]) -> dict[int, tuple[int, s
             for other in index[key]:
                 if _near(member.bucket, other.bucket):
                     seen.setdefault(other.article_id, other)
-        matches = [o for o in seen.values() if minhash.same_story(member.sig, o.sig, at)]
+        matches = [o for o in seen.values()
+                   if verified(member.sig, o.sig, at, text and _reader(text, member, o))]
         copies = sum(1 for o in matches if o.source == member.source and o.sig.same_text(member.sig))
         if copies >= TEMPLATE_COPIES - 1:
             member.template = True
@@ -121,7 +152,8 @@ def candidate_probability(similarity: float) -> float:
 def compare(a: str, b: str, dated: tuple[date | None, date | None] = (None, None)) -> Comparison:
     """The rule on two texts, as a load applies it to a new article and a stored one: both signed, a band in
     common (or the load never compares them), within the story window when both dates are known, the estimated
-    containment at the threshold or above, and figures that agree. A page template (the same text under three
+    containment at the threshold or above and figures that agree, or else the texts read again
+    (`passages.read`) when the estimate is SECOND_LOOK or more. A page template (the same text under three
     URLs of one outlet) is a property of a whole run and is not judged here."""
     words = [minhash.syllables(text) for text in (a, b)]
     counts = (len(words[0]), len(words[1]))
@@ -132,24 +164,31 @@ def compare(a: str, b: str, dated: tuple[date | None, date | None] = (None, None
                           f"{minhash.MIN_SYLLABLES} syllables: too short to sign, never clustered")
     sigs = [minhash.signature(text) for text in (a, b)]
     estimated, jaccard = minhash.containment(*sigs), minhash.similarity(*sigs)
-    sets = [minhash.shingles(w) for w in words]
-    exact = len(sets[0] & sets[1]) / min(len(sets[0]), len(sets[1]))
+    exact = passages.containment(*words)
     shared = len(set(minhash.bands(sigs[0])) & set(minhash.bands(sigs[1])))
     threshold = minhash.threshold()
+    unknown = "" if None not in dated else " (dates unknown: the story window not checked)"
     if not shared:
         reason = (f"no band in common, so a load never compares them (a pair of this Jaccard, {jaccard:.2f}, "
                   f"shares one with probability {candidate_probability(jaccard):.2f})")
     elif None not in dated and not _near(bucket(dated[0]), bucket(dated[1])):
         reason = (f"published {abs((dated[0] - dated[1]).days)} days apart: outside the story window "
                   f"({window_days()} days)")
-    elif estimated < threshold:
-        reason = f"a band in common, but the estimated containment is under the threshold {threshold}"
-    elif minhash.numbers_disagree(*sigs):
-        reason = (f"a band in common and containment over the threshold, but their figures disagree (under "
-                  f"{minhash.NUMBERS_AGREE:.0%} of the smaller text's numbers are in the other): a template's "
-                  f"next edition")
-    else:
+    elif verified(*sigs, threshold):
         return Comparison(counts, estimated, exact, jaccard, shared, True,
                           f"a band in common, the estimated containment is at least {threshold} and the figures "
-                          f"agree{'' if None not in dated else ' (dates unknown: the story window not checked)'}")
+                          f"agree{unknown}")
+    else:
+        rejected = (f"the estimated containment is under the threshold {threshold}" if estimated < threshold else
+                    f"their figures disagree (under {minhash.NUMBERS_AGREE:.0%} of the smaller text's numbers are "
+                    f"in the other)")
+        reading = passages.read(a, b) if estimated >= SECOND_LOOK else None
+        if reading is not None:
+            same = reading.same_story(threshold)
+            return Comparison(counts, estimated, exact, jaccard, shared, same,
+                              f"a band in common, but {rejected}; the texts read again: {reading.reason(threshold)}"
+                              f"{unknown if same else ''}")
+        reason = (f"a band in common, but {rejected}" + (
+            f", and the estimate is under {SECOND_LOOK}: the texts are not read again" if estimated < SECOND_LOOK
+            else " (too long to read again)"))
     return Comparison(counts, estimated, exact, jaccard, shared, False, reason)

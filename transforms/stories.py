@@ -237,7 +237,39 @@ def _rekey_updated(cur, run_id: str) -> int:
     return total
 
 
-def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
+# A member's text, for the rule's second look (transforms/passages.py): stored, or staged by this load, where an
+# earlier round's member is (pg_temp.story_decisions maps it to its page).
+_BODY_SQL = """
+SELECT coalesce(a.body, s.body)
+FROM (SELECT %(id)s::bigint AS article_id) AS x
+LEFT JOIN core.articles AS a ON a.article_id = x.article_id
+LEFT JOIN pg_temp.story_decisions AS d ON d.article_id = x.article_id
+LEFT JOIN staging.articles AS s ON s.run_id = %(run)s AND s.page_id = d.page_id
+"""
+
+
+class _Texts:
+    """The texts of a round's members and candidates, read when the rule asks for one: only the pairs its
+    signatures cannot decide are read again, a few in a round, so each is one lookup by key. `pages` maps the
+    round's own members, not stored yet, to their staged pages."""
+
+    def __init__(self, cur, run_id: str | None = None, pages: dict[int, int] | None = None):
+        self.cur, self.run_id, self.pages = cur, run_id, pages or {}
+        self.read: dict[int, str | None] = {}
+
+    def __call__(self, member: Member) -> str | None:
+        if member.article_id not in self.read:
+            if (page := self.pages.get(member.article_id)) is not None:
+                self.cur.execute("SELECT body FROM staging.articles WHERE run_id = %s AND page_id = %s",
+                                 (self.run_id, page))
+            else:
+                self.cur.execute(_BODY_SQL, {"id": member.article_id, "run": self.run_id})
+            row = self.cur.fetchone()
+            self.read[member.article_id] = row[0] if row else None
+        return self.read[member.article_id]
+
+
+def _cluster(cur, batch: list[Member], text: _Texts) -> dict[int, tuple[int, str]]:
     """Join each member of one round to its story (see `decide`) and index it; returns the joins. Earlier
     rounds are already indexed, so a round finds them like any other history."""
     # One probe per bucket the round's members fall in (a scheduled run's round: one or two), over that bucket
@@ -254,7 +286,7 @@ def _cluster(cur, batch: list[Member]) -> dict[int, tuple[int, str]]:
                 candidates[aid].keys = sorted(set(candidates[aid].keys) | set(shared))
             else:
                 candidates[aid] = Member(aid, source, story, minhash.from_bytes(raw), shared, dated)
-    joined = decide(batch, list(candidates.values()))
+    joined = decide(batch, list(candidates.values()), text)
     _index(cur, [m for m in batch if not m.template])
     return joined
 
@@ -293,7 +325,7 @@ def _assign(cur, run_id: str) -> dict:
             if not (rows := [row[:4] for row in rows if not row[4]]):
                 continue
             batch = _new_round(cur, rows)
-            joins = _cluster(cur, batch)
+            joins = _cluster(cur, batch, _Texts(cur, run_id, {m.article_id: row[0] for row, m in zip(rows, batch)}))
             relations = (joins[m.article_id][1] if m.article_id in joins else "original" for m in batch)
             decisions = _copy_text(f"{page_id}\t{m.article_id}\t{m.source}\t{m.story_id}\t{relation}\n"
                                    for (page_id, *_), m, relation in zip(rows, batch, relations))
@@ -394,7 +426,7 @@ def _rekey_round(cur, ids: list[int]) -> tuple[list[Member], dict]:
         source, story_id, body, dated = rows.get(article_id, (None, None, None, None))
         if (sig := minhash.signature(body or "")) is not None:
             batch.append(Member(article_id, source, story_id, sig, minhash.bands(sig), dated))
-    joins = _cluster(cur, batch)
+    joins = _cluster(cur, batch, _Texts(cur))
     if joins:
         execute_values(cur, """UPDATE core.articles AS a SET story_id = v.story_id, relation = v.relation
                                FROM (VALUES %s) AS v (article_id, story_id, relation)

@@ -1,5 +1,6 @@
 """Precision and recall of the story decision on the labelled pair set (bench/dedup/pairs.py), as production
-decides: a shared LSH band, then the estimated containment at or above the threshold and figures that agree.
+decides: a shared LSH band, then the estimated containment at or above the threshold and figures that agree, or
+else, from `matching.SECOND_LOOK`, the two texts aligned (`transforms.passages`).
 
     .venv/bin/python -m bench.dedup.pair_eval            # print the section
     .venv/bin/python -m bench.dedup.pair_eval --write    # and replace it in docs/benchmarks.md
@@ -11,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench.dedup.pairs import NEGATIVE_KINDS, POSITIVE_KINDS, SEED, TARGET_KINDS, Pair, pair_set
-from transforms import minhash
+from transforms import matching, minhash, passages
 
 COMMAND = ".venv/bin/python -m bench.dedup.pair_eval --write"
 MARKER = "dedup-pairs"
@@ -28,10 +29,20 @@ class Scored:
     candidate: bool  # the two signatures share at least one LSH band
     similarity: float  # estimated containment; 0 when unsigned
     vetoed: bool = False  # their figures disagree (minhash.numbers_disagree)
+    sigs: tuple = ()
+    reading: passages.Reading | None = None  # the texts aligned, when the estimate reaches SECOND_LOOK
 
     def same(self, threshold: float) -> bool:
-        """Production's decision (`minhash.same_story` on a candidate): unsigned texts are never clustered."""
-        return self.signed and self.candidate and not self.vetoed and self.similarity >= threshold
+        """Production's decision (`matching.verified` on a candidate): unsigned texts are never clustered."""
+        return self.candidate and self.verified(threshold)
+
+    def verified(self, threshold: float) -> bool:
+        """The decision had the pair been compared, band or no band."""
+        return self.signed and matching.verified(*self.sigs, threshold, lambda: self.reading)
+
+    def second_look(self, threshold: float) -> bool:
+        """Clustered only because the texts were read again."""
+        return self.same(threshold) and not minhash.same_story(*self.sigs, threshold)
 
 
 def score(pairs: list[Pair]) -> list[Scored]:
@@ -42,7 +53,9 @@ def score(pairs: list[Pair]) -> list[Scored]:
             out.append(Scored(pair, False, False, 0.0))
             continue
         shared = any(x == y for x, y in zip(minhash.bands(a), minhash.bands(b)))
-        out.append(Scored(pair, True, shared, minhash.containment(a, b), minhash.numbers_disagree(a, b)))
+        estimated = minhash.containment(a, b)
+        reading = passages.read(pair.a, pair.b) if estimated >= matching.SECOND_LOOK else None
+        out.append(Scored(pair, True, shared, estimated, minhash.numbers_disagree(a, b), (a, b), reading))
     return out
 
 
@@ -91,12 +104,18 @@ def section(scored: list[Scored]) -> str:
         "same officials but were written independently (two stories: a story is one text and its copies), and "
         "unrelated recorded pages. A pair counts as one story exactly as "
         "`transforms.matching.decide` rules: both texts signed (≥ `MIN_SYLLABLES` syllables), at least one "
-        "shared LSH band, estimated containment ≥ threshold, and figures that agree (no veto by the numbers check).",
+        "shared LSH band, then estimated containment ≥ threshold and figures that agree (no veto by the numbers "
+        f"check), or else, when the estimate is {matching.SECOND_LOOK} or more, the texts read again "
+        "(`transforms/passages.py`): their exact containment ≥ threshold or one shared passage (runs of matching "
+        f"syllables at most {passages.GAP} apart, quoted speech aside) covering {passages.PASSAGE:.0%} of the "
+        f"smaller text, and fewer than {passages.CHANGED_FIGURES} figures replaced in place by other figures.",
         "",
         f"Defaults (`transforms/minhash.py`): `SHINGLE={minhash.SHINGLE}` syllables, `NUM_PERM={minhash.NUM_PERM}`, "
         f"`BANDS×ROWS={minhash.layout()[0]}×{minhash.layout()[1]}`, `THRESHOLD={t}` (estimated containment), "
         f"`MANY_NUMBERS={minhash.MANY_NUMBERS}`, `NUMBERS_AGREE={minhash.NUMBERS_AGREE}`, "
-        f"`MIN_SYLLABLES={minhash.MIN_SYLLABLES}`.",
+        f"`MIN_SYLLABLES={minhash.MIN_SYLLABLES}`; `SECOND_LOOK={matching.SECOND_LOOK}` "
+        f"(`transforms/matching.py`), `PASSAGE={passages.PASSAGE}`, `CHANGED_FIGURES={passages.CHANGED_FIGURES}` "
+        "(`transforms/passages.py`).",
         "",
         "| metric | target | measured | |",
         "|---|---|---|---|",
@@ -109,7 +128,7 @@ def section(scored: list[Scored]) -> str:
         f"{len(TARGET_KINDS) - len(short)}{' (short: ' + ', '.join(short) + ')' if short else ''} | "
         f"{_met(not short)} |",
         "",
-        "### Precision/recall over thresholds (same signatures and bands)",
+        "### Precision/recall over thresholds (same signatures, bands and readings)",
         "",
         "| threshold | precision | recall | false positives | missed reprints |",
         "|---|---|---|---|---|",
@@ -122,11 +141,12 @@ def section(scored: list[Scored]) -> str:
         "",
         f"### Per kind, at {t}",
         "",
-        "Similarity is the estimated containment (min–max over the kind's pairs); a band miss is a pair above the "
-        "threshold that shares no band, so production never compares it; vetoed: pairs whose figures disagree.",
+        "Similarity is the estimated containment (min–max over the kind's pairs); a band miss is a pair the rule "
+        "would cluster that shares no band, so production never compares it; vetoed: pairs whose signatures' "
+        "figures disagree; read again: pairs clustered because their texts were read again.",
         "",
-        "| kind | label | target | pairs | clustered | similarity | band misses | vetoed |",
-        "|---|---|---|---|---|---|---|---|",
+        "| kind | label | target | pairs | clustered | similarity | band misses | vetoed | read again |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for kind in POSITIVE_KINDS + NEGATIVE_KINDS:
         rows = [s for s in scored if s.pair.kind == kind]
@@ -134,14 +154,15 @@ def section(scored: list[Scored]) -> str:
             continue
         hits = sum(s.same(t) for s in rows)
         sims = [s.similarity for s in rows if s.signed]
-        misses = sum(1 for s in rows if s.signed and not s.candidate and s.similarity >= t)
+        misses = sum(1 for s in rows if not s.candidate and s.verified(t))
         vetoed = sum(1 for s in rows if s.vetoed)
+        again = sum(1 for s in rows if s.second_look(t))
         label = "same story" if rows[0].pair.same else "different"
         target = (f"≥ {RECALL_TARGET}" if kind in TARGET_KINDS else "0" if kind in HARD_NEGATIVES
                   else "none" if rows[0].pair.same else "")
         shown = f"{hits}/{len(rows)}" + (" (recall)" if rows[0].pair.same else " (false positives)")
         lines.append(f"| {kind} | {label} | {target} | {len(rows)} | {shown} | {min(sims):.2f}–{max(sims):.2f} "
-                     f"| {misses} | {vetoed} |")
+                     f"| {misses} | {vetoed} | {again} |")
     wrong = [s for s in scored if s.pair.same != s.same(t)]
     per_kind = Counter(s.pair.kind for s in wrong)
     # A kind with a handful of errors is read pair by pair; a kind that fails wholesale is read off the table.
@@ -151,6 +172,7 @@ def section(scored: list[Scored]) -> str:
         lines += [f"- {'missed reprint' if s.pair.same else 'false positive ' + s.pair.kind} `{s.pair.note}`: "
                   f"similarity {s.similarity:.2f}{'' if s.candidate or not s.pair.same else ', no shared band'}"
                   f"{', figures disagree' if s.vetoed else ''}"
+                  f"{'; read again: ' + s.reading.reason(t) if s.reading else ''}"
                   for s in listed]
     return "\n".join(lines) + "\n"
 

@@ -180,6 +180,61 @@ def test_upgrading_dates_the_signatures_and_rebuilds_the_band_index_by_bucket(pg
         db.drop_database(name)
 
 
+def update_of(body: str) -> str:
+    """A follow-up: new paragraphs first, then the original's first half, lightly edited, as background
+    (bench/dedup/copyedit.py, as the pair set's `follow_up`)."""
+    import random
+
+    from bench.dedup import copyedit
+
+    return "\n\n".join(copyedit.follow_up(random.Random(0), body.split("\n\n"), (9, 3)))
+
+
+def test_an_update_joins_its_story_on_a_second_look_and_a_bulletins_next_edition_does_not(fresh_db, monkeypatch):
+    import random
+    from datetime import date
+
+    from bench.dedup import pairs
+    from transforms import matching, stories
+
+    tuoitre = json.loads(next((REPO / "sources/tuoitre/pages").glob("*.json")).read_text(encoding="utf-8"))
+    rng = random.Random(1)
+    editions = [pairs.lottery_north(rng, date(2026, 3, day)) for day in (6, 7)]
+    # What each pair needs from the second look: the signatures reject the updates (one under the threshold,
+    # one over it with its figures vetoed on counts), and the texts accept them; the bulletin's editions are
+    # compared and kept apart by their figures replaced in place.
+    for original, update, why in ((OTHER["body"], update_of(OTHER["body"]), "under the threshold"),
+                                  (tuoitre["body"], update_of(tuoitre["body"]), "their figures disagree")):
+        verdict = matching.compare(original, update)
+        assert verdict.same_story and why in verdict.reason and "the texts read again: " in verdict.reason
+    assert "figures replaced in place" in matching.compare(*editions).reason
+    # One article a round: the third run's update finds its original among the load's earlier rounds, whose
+    # texts are still only staged.
+    monkeypatch.setattr(stories, "CHUNK", 1)
+    stage_and_load(fresh_db, "r1", [
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/goc-20260307080000000.htm", OTHER["body"])),
+        ("dantri", article("https://dantri.com.vn/xo-so/ket-qua-20260306.htm", editions[0]))])
+    stage_and_load(fresh_db, "r2", [
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/cap-nhat-20260307090000000.htm",
+                           update_of(OTHER["body"]), "2026-03-07T09:00:00+07:00")),
+        ("dantri", article("https://dantri.com.vn/xo-so/ket-qua-20260307.htm", editions[1],
+                           "2026-03-07T09:05:00+07:00"))])
+    stage_and_load(fresh_db, "r3", [
+        ("tuoitre", article("https://tuoitre.vn/goc-2026030708.htm", tuoitre["body"], "2026-03-07T08:10:00+07:00")),
+        ("vnexpress", article("https://vnexpress.net/cap-nhat-1000003.html", update_of(tuoitre["body"]),
+                              "2026-03-07T09:10:00+07:00"))])
+    story = dict(query(fresh_db, "SELECT url, story_id FROM api.articles"))
+    relation = dict(query(fresh_db, "SELECT url, relation FROM api.articles"))
+    assert story["https://dantri.com.vn/kinh-doanh/cap-nhat-20260307090000000.htm"] == \
+        story["https://dantri.com.vn/kinh-doanh/goc-20260307080000000.htm"]
+    assert relation["https://dantri.com.vn/kinh-doanh/cap-nhat-20260307090000000.htm"] == "repost"
+    assert story["https://vnexpress.net/cap-nhat-1000003.html"] == story["https://tuoitre.vn/goc-2026030708.htm"]
+    assert relation["https://vnexpress.net/cap-nhat-1000003.html"] == "reprint"
+    assert story["https://dantri.com.vn/xo-so/ket-qua-20260307.htm"] != \
+        story["https://dantri.com.vn/xo-so/ket-qua-20260306.htm"]
+    assert len(set(story.values())) == 4
+
+
 def test_short_and_boilerplate_texts_are_kept_but_never_clustered(fresh_db):
     # About 45 syllables: long enough to store, too short to say two pages tell one story.
     short = ("Bình luận ZALO Facebook Chia sẻ Tin liên quan Xem thêm. Đường dây nóng của tòa soạn luôn sẵn sàng "
