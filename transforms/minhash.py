@@ -41,12 +41,13 @@ MIN_SYLLABLES = 50
 # and a changed lead can carry off most of its few figures.
 MANY_NUMBERS = 10
 NUMBERS_AGREE = 0.6
-# The LSH layout (BANTIN_STORY_BANDS, default 32 bands of 2 rows, over the first 64 values): a pair becomes a
-# candidate with probability 1-(1-J^2)^32. A copy edited at a tenth of its words, or cut to half, has a Jaccard
-# near 0.3: 32 bands of 4 rows bring such a pair together one time in four, bands of 2 rows 95 times in 100.
+# The LSH layout (BANTIN_STORY_BANDS, default 48 bands of 2 rows, over the first 96 values): a pair becomes a
+# candidate with probability 1-(1-J^2)^48. A copy edited at a tenth of its words, or cut to half, has a Jaccard
+# near 0.3, and an update that reuses half of its story 0.25-0.35: bands of 4 rows bring such pairs together
+# one time in four; at 0.3, 32 bands of 2 rows miss one pair in twenty, 48 one in a hundred.
 # Unrelated news has a Jaccard near 0 over 5-syllable shingles, so chance candidates stay rare (measured per
-# 1,000 articles of history in docs/benchmarks.md), and 32 bands keep the index at 32 keys an article, as a
-# million-article history needs.
+# 1,000 articles of history in docs/benchmarks.md); each band is one index key an article, so the band count
+# is what a million-article history's index costs (docs/benchmarks.md).
 # The band index records the layout it was built with and is rebuilt by the next load when the setting changes.
 #
 # The threshold (BANTIN_STORY_THRESHOLD, default 0.54): the estimated containment at which two texts are one
@@ -158,9 +159,9 @@ def from_bytes(raw: bytes) -> Signature:
 
 # Band keys are 32-bit and carry their band number (blake2b's `person` field), so the index is one integer
 # column pair (band_key, article_id): 20 bytes an entry instead of 36 for (band smallint, hash bigint, id
-# bigint), which keeps a million-article index (32M entries) in the buffer cache. The cost of 32 bits: a
+# bigint), which keeps a million-article index (48M entries) in the buffer cache. The cost of 32 bits: a
 # batch key meets an unrelated history key by chance with probability 2^-32, so a 10,000-article batch against
-# a 1M history draws about 320,000 x 32M / 2^32 = 2,400 spurious candidates, each rejected by verification.
+# the window's keys draws a few hundred spurious candidates at most, each rejected by verification.
 @functools.lru_cache(maxsize=4)
 def _persons(bands: int) -> list[bytes]:
     return [f"bantin-band-{band:02d}".encode() for band in range(bands)]

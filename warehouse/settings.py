@@ -74,7 +74,7 @@ def _layout(text: str) -> tuple[int, int]:
     try:
         bands, rows = (int(part) for part in text.lower().split("x"))
     except ValueError:
-        raise ValueError("expected <bands>x<rows>, e.g. 32x2") from None
+        raise ValueError("expected <bands>x<rows>, e.g. 48x2") from None
     if bands < 1 or rows < 1 or bands * rows > SIGNATURE_LENGTH:
         raise ValueError(f"bands x rows must be at most {SIGNATURE_LENGTH} (the signature length)")
     return bands, rows
@@ -102,7 +102,7 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("BANTIN_STORY_THRESHOLD", "estimated containment at which two texts are one story (decisions from "
             "then on)", "0.54", _share(lowest_open=True)),
     Setting("BANTIN_STORY_BANDS", "LSH layout `<bands>x<rows>` over the first bands x rows of the 128 signature "
-            "values; a change rebuilds the band index at the next load", "32x2", _layout),
+            "values; a change rebuilds the band index at the next load", "48x2", _layout),
     Setting("BANTIN_STORY_WINDOW_DAYS", "story window: texts published under this many days apart are compared, "
             "twice as far apart never; a change rebuilds the band index at the next load", "30", _number(int, 0)),
     Setting("BANTIN_REPLAY_URL", "crawl the offline replay at this URL instead of the live sites", None,

@@ -47,13 +47,6 @@ _STAGING_COLUMNS = ("run_id, page_id, source, url, canonical_url, title, sapo, b
                     "language, body_hash, fetched_at, minhash, action")
 
 
-def _stored_body(body: str) -> str:
-    # History rows keep the lead paragraph, not the whole body: nothing in the dedup path reads
-    # core.articles.body (a stored body over ~2 KB is TOASTed out of the heap pages the join reads anyway),
-    # while its generated search vector would make building a 1M history cost an hour of to_tsvector.
-    return body.split("\n", 1)[0]
-
-
 def _hash_and_signature(body: str):
     """transforms.stages' pair: the body normalised once, then hashed and signed."""
     key = body_key(body)
@@ -68,7 +61,7 @@ def _history_chunk(task: tuple[int, int]) -> tuple[str, str, str]:
         aid = a.index + 1
         story = (a.reprint_of if a.reprint_of is not None else a.index) + 1
         body_hash, sig = _hash_and_signature(a.body)
-        arts.append(copy_line((aid, a.source, a.url, a.url, a.title, a.sapo, _stored_body(a.body), a.authors,
+        arts.append(copy_line((aid, a.source, a.url, a.url, a.title, a.sapo, a.body, a.authors,
                                a.published_at, "vi", body_hash, a.published_at, a.published_at,
                                "bench-history", "bench-history", story,
                                "original" if a.reprint_of is None else "reprint")))
@@ -93,7 +86,7 @@ def _batch_chunk(task: tuple[int, int, int]) -> tuple[str, list[bytes]]:
         if a.reprint_of is None:  # a reprint is dated from its original, which the history holds
             a = dataclasses.replace(a, published_at=a.published_at - shift)
         body_hash, sig = _hash_and_signature(a.body)
-        rows.append(copy_line((RUN_ID, a.index, a.source, a.url, a.url, a.title, a.sapo, _stored_body(a.body),
+        rows.append(copy_line((RUN_ID, a.index, a.source, a.url, a.url, a.title, a.sapo, a.body,
                                a.authors, a.published_at, "vi", body_hash, a.published_at,
                                None if sig is None else minhash.to_bytes(sig), "new")))
         if sig is not None:

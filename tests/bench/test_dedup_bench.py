@@ -58,7 +58,7 @@ def test_scale_harness_runs_end_to_end(fresh_db, another_fresh_db):
         cur.execute("SELECT count(*) FROM core.articles")
         assert cur.fetchone()[0] == 150, "the measured batches must be rolled back"
         cur.execute("SELECT count(*) FROM core.article_bands")
-        assert cur.fetchone()[0] == 32 * 150
+        assert cur.fetchone()[0] == minhash.layout()[0] * 150
     conn.close()
     assert "| 150 | postgres |" in scale.render(results, [60, 150], "cmd", "facts", 1)
 

@@ -58,4 +58,4 @@ def test_defaults_and_unset():
             "settings.get('BANTIN_REPLAY_URL'), settings.get('BANTIN_AIRFLOW_PORT'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env,
                          check=True).stdout.split()
-    assert out == ["(32,", "2)", "None", "8080"]
+    assert out == ["(48,", "2)", "None", "8080"]
