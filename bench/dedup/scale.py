@@ -5,8 +5,9 @@
 Each history size is built in its own database (`bantin_bench_dedup_<size>`, dropped at the end unless --keep),
 and the same fresh batch is staged in each. The Postgres path is production's: the timed step is
 `transforms.stories.assign_stories`, which `load_run` calls before it inserts the batch (new members, their ids,
-the one indexed candidate join on core.article_bands, verification by estimated containment and the numbers
-check, the decided stories and the batch's own index rows); the transaction is rolled back and the tables
+the one indexed candidate join on core.article_bands, verification by production's rule (`matching.verified`:
+the signatures, and the texts read again for the pairs they reject but estimate close), the decided stories and
+the batch's own index rows); the transaction is rolled back and the tables
 vacuumed, so every repeat faces the same history. It is measured on every size in each repeat, in a rotated
 order, after one untimed pass per size to warm the cache; then datasketch and naive run against each size's
 history.

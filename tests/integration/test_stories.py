@@ -465,3 +465,21 @@ def test_a_changed_band_layout_rebuilds_the_index(fresh_db, monkeypatch):
     assert query(fresh_db, "SELECT obj_description('core.article_bands'::regclass, 'pg_class')") == [
         (f"signature: {minhash.SCHEME_NAME}; LSH bands x rows: 64x2; story window: 30 days",)]
 
+
+
+def test_the_previous_releases_band_layout_is_rebuilt_by_rekey(fresh_db, monkeypatch, capsys):
+    # The release before 48 bands built its index with 32: `bantin db rekey` after the upgrade rebuilds it, so
+    # the next load does not do it holding the story lock.
+    from bantin.cli import main
+
+    monkeypatch.setenv("BANTIN_STORY_BANDS", "32x2")
+    stage_and_load(fresh_db, "r1", [("vnexpress", article("https://vnexpress.net/goc-1000001.html", VNE["body"])),
+                                    ("dantri", article("https://dantri.com.vn/trang-20260307080000000.htm",
+                                                       OTHER["body"]))])
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 32,)]
+    monkeypatch.delenv("BANTIN_STORY_BANDS")
+    monkeypatch.setenv("BANTIN_DATABASE_URL", fresh_db)
+    assert main(["db", "rekey"]) == 0
+    assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 48,)]
+    assert query(fresh_db, "SELECT obj_description('core.article_bands'::regclass, 'pg_class')") == [
+        (f"signature: {minhash.SCHEME_NAME}; LSH bands x rows: 48x2; story window: 30 days",)]

@@ -15,6 +15,9 @@ ORIGINAL = REPO / "sources/vnexpress/pages/cach-cac-nuoc-doi-pho-cu-soc-nang-luo
 ORIGINAL_URL = "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html"
 REPRINT = REPO / "tests/fixtures/stories/vnexpress-reprint.txt"  # its body as another outlet ran it
 OTHER = next((REPO / "sources/tuoitre/pages").glob("*.html"))
+GOLD = REPO / "sources/dantri/pages/gia-vang-giam-van-cao-hon-the-gioi-gan-20-trieu-dongluong-20260307080054340.html"
+GOLD_URL = f"https://dantri.com.vn/kinh-doanh/{GOLD.stem}.htm"
+UPDATE = REPO / "tests/fixtures/stories/dantri-update.txt"  # an afternoon update reusing four of its paragraphs
 
 
 def bantin(*args: str) -> subprocess.CompletedProcess:
@@ -30,6 +33,14 @@ def test_a_reprint_joins_its_original_story():
     assert "published 2026-03-07" in lines[0] and lines[1].startswith(f"B: {REPRINT} (text; ")
     assert lines[2].startswith("estimated containment 0.") and f"threshold {minhash.threshold()}" in lines[2]
     assert lines[-1].startswith("one story: a band in common")
+
+
+def test_an_update_joins_its_story_when_the_texts_are_read_again():
+    done = bantin(GOLD, UPDATE, "--url-a", GOLD_URL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].startswith(
+        "one story: a band in common, but the estimated containment is under the threshold "
+        f"{minhash.threshold()}; the texts read again: one shared passage covers ")
 
 
 def test_two_different_stories_do_not_join_and_say_why():
