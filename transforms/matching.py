@@ -114,8 +114,18 @@ def decide(batch: list[Member], history: list[Member],
             for other in index[key]:
                 if _near(member.bucket, other.bucket):
                     seen.setdefault(other.article_id, other)
-        matches = [o for o in seen.values()
-                   if verified(member.sig, o.sig, at, text and _reader(text, member, o))]
+        matches = [o for o in seen.values() if minhash.same_story(member.sig, o.sig, at)]
+        if text is not None:
+            # The second look reads and aligns two texts, so it is spent only where it could change the
+            # decision: a candidate of a story not matched yet, or of the member's own outlet when every match
+            # so far is another outlet's (repost, not reprint). A copy's siblings, other outlets' copies of
+            # the story it already joins, are not read again.
+            stories = {o.story_id for o in matches}
+            repost = any(o.source == member.source for o in matches)
+            matched = {o.article_id for o in matches}
+            matches += [o for o in seen.values() if o.article_id not in matched
+                        and (o.story_id not in stories or (o.source == member.source and not repost))
+                        and verified(member.sig, o.sig, at, _reader(text, member, o))]
         copies = sum(1 for o in matches if o.source == member.source and o.sig.same_text(member.sig))
         if copies >= TEMPLATE_COPIES - 1:
             member.template = True

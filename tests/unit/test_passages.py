@@ -76,3 +76,30 @@ def test_compare_says_when_the_texts_were_read_again():
     result = matching.compare(BODY, update_of(BODY))
     assert result.same_story
     assert "the texts read again: one shared passage covers" in result.reason
+
+
+def test_a_candidate_of_a_story_already_joined_is_not_read_again():
+    # The copy joins the story on its signatures; the update in the same story would need a second look, which
+    # cannot change where the copy goes (another outlet's, so not the relation either), so it is not read.
+    # The update's own outlet is another matter: a repost, not a reprint.
+    update = update_of(BODY)
+    copy = BODY.replace("\n\n", "\n\nTheo Dân trí.\n\n", 1)
+    texts = {1: BODY, 2: update, 3: copy}
+    read = []
+
+    def text(m: matching.Member) -> str:
+        read.append(m.article_id)
+        return texts[m.article_id]
+
+    original, joined = member(1, BODY), member(2, update)
+    original.source, joined.source = "dantri", "vnexpress"
+    joined.story_id = 1
+    copy_member = member(3, copy)
+    copy_member.source = "tuoitre"
+    assert not minhash.same_story(copy_member.sig, joined.sig, minhash.threshold())
+    assert matching.decide([copy_member], [original, joined], text) == {3: (1, "reprint")}
+    assert read == []
+    copy_member = member(3, copy)
+    copy_member.source = "vnexpress"
+    assert matching.decide([copy_member], [original, joined], text) == {3: (1, "repost")}
+    assert sorted(set(read)) == [2, 3]
