@@ -184,21 +184,26 @@ def compare(a: str, b: str, dated: tuple[date | None, date | None] = (None, None
     elif None not in dated and not _near(bucket(dated[0]), bucket(dated[1])):
         reason = (f"published {abs((dated[0] - dated[1]).days)} days apart: outside the story window "
                   f"({window_days()} days)")
-    elif verified(*sigs, threshold):
-        return Comparison(counts, estimated, exact, jaccard, shared, True,
-                          f"a band in common, the estimated containment is at least {threshold} and the figures "
-                          f"agree{unknown}")
     else:
+        readings: list[passages.Reading | None] = []  # the second look, when `verified` takes one
+
+        def reading() -> passages.Reading | None:
+            readings.append(passages.read(a, b))
+            return readings[-1]
+
+        same = verified(*sigs, threshold, reading)
         rejected = (f"the estimated containment is under the threshold {threshold}" if estimated < threshold else
                     f"their figures disagree (under {minhash.NUMBERS_AGREE:.0%} of the smaller text's numbers are "
                     f"in the other)")
-        reading = passages.read(a, b) if estimated >= SECOND_LOOK else None
-        if reading is not None:
-            same = reading.same_story(threshold)
-            return Comparison(counts, estimated, exact, jaccard, shared, same,
-                              f"a band in common, but {rejected}; the texts read again: {reading.reason(threshold)}"
-                              f"{unknown if same else ''}")
-        reason = (f"a band in common, but {rejected}" + (
-            f", and the estimate is under {SECOND_LOOK}: the texts are not read again" if estimated < SECOND_LOOK
-            else " (too long to read again)"))
+        if same and not readings:
+            reason = (f"a band in common, the estimated containment is at least {threshold} and the figures "
+                      f"agree{unknown}")
+        elif readings and readings[0] is not None:
+            reason = (f"a band in common, but {rejected}; the texts read again: {readings[0].reason(threshold)}"
+                      f"{unknown if same else ''}")
+        else:
+            reason = f"a band in common, but {rejected}" + (
+                " (too long to read again)" if readings else
+                f", and the estimate is under {SECOND_LOOK}: the texts are not read again")
+        return Comparison(counts, estimated, exact, jaccard, shared, same, reason)
     return Comparison(counts, estimated, exact, jaccard, shared, False, reason)

@@ -43,7 +43,7 @@ MANY_NUMBERS = 10
 NUMBERS_AGREE = 0.6
 # The LSH layout (BANTIN_STORY_BANDS, default 48 bands of 2 rows, over the first 96 values): a pair becomes a
 # candidate with probability 1-(1-J^2)^48. A copy edited at a tenth of its words, or cut to half, has a Jaccard
-# near 0.3, and an update that reuses half of its story 0.25-0.35: bands of 4 rows bring such pairs together
+# near 0.3, and an update that reuses half of its story 0.23-0.40: bands of 4 rows bring such pairs together
 # one time in four; at 0.3, 32 bands of 2 rows miss one pair in twenty, 48 one in a hundred.
 # Unrelated news has a Jaccard near 0 over 5-syllable shingles, so chance candidates stay rare (measured per
 # 1,000 articles of history in docs/benchmarks.md); each band is one index key an article, so the band count

@@ -22,7 +22,7 @@ from transforms import minhash
 # Quoted speech is set aside before aligning: two outlets quoting one official share the quote word for word
 # without either copying the other (the pair set's `same_event` negatives). Curly quotes, or straight ones
 # closed within the paragraph.
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 # Matching runs separated by at most GAP syllables on both sides are one passage: a copy-editor's dropped,
 # inserted or changed word is one or two syllables, a reworded phrase three.
 GAP = 3
@@ -82,8 +82,9 @@ def read(a: str, b: str) -> Reading | None:
     if min(map(len, words)) < minhash.MIN_SYLLABLES or max(map(len, words)) > MAX_SYLLABLES:
         return None
     shared = containment(*words)
-    x, y = sorted((minhash.syllables(_QUOTED.sub(" ", text)) for text in (a, b)), key=len)
-    if not x:
+    x, y = sorted((minhash.syllables(QUOTED.sub(" ", text)) for text in (a, b)), key=len)
+    if len(x) < minhash.MIN_SYLLABLES:
+        # Mostly quoted speech: what is left ("ông X cho biết") is too little to call a passage of it.
         return Reading(shared, 0.0, 0)
     matcher = SequenceMatcher(None, x, y, autojunk=False)
     changed = sum(sum(map(_figure, x[i1:i2])) for op, i1, i2, j1, j2 in matcher.get_opcodes()

@@ -237,10 +237,14 @@ def _rekey_updated(cur, run_id: str) -> int:
     return total
 
 
-# A member's text, for the rule's second look (transforms/passages.py): stored, or staged by this load, where an
-# earlier round's member is (pg_temp.story_decisions maps it to its page).
+# A member's text, for the rule's second look (transforms/passages.py): the text its signature was taken from.
+# A stored article this run updates is keyed already by its new text (`_rekey_updated`), which is only staged
+# until the load stores it; an earlier round's member is staged too (pg_temp.story_decisions maps it to its page).
 _BODY_SQL = """
-SELECT coalesce(a.body, s.body)
+SELECT coalesce((SELECT u.body FROM staging.articles AS u
+                 WHERE u.run_id = %(run)s AND u.action = 'updated' AND u.canonical_url = a.canonical_url
+                 LIMIT 1),
+                a.body, s.body)
 FROM (SELECT %(id)s::bigint AS article_id) AS x
 LEFT JOIN core.articles AS a ON a.article_id = x.article_id
 LEFT JOIN pg_temp.story_decisions AS d ON d.article_id = x.article_id

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,10 +86,6 @@ def passage(run: int):
     return score
 
 
-# Quoted speech is what independently written reports of one event share verbatim.
-_QUOTED = re.compile(r"“[^”]*”")
-
-
 def numbers_disagree(a, b) -> bool:
     """Both texts carry many numbers and most of the smaller one's are not in the other: a bulletin's next
     edition, not a copy (a copy restyles its figures; it does not change them)."""
@@ -129,7 +124,7 @@ def evaluate(option: Option, pairs: list[Pair], words: dict[str, list[str]]) -> 
         if option.quotes_aside:
             for t in (p.a, p.b):
                 if t not in aside:
-                    aside[t] = minhash.syllables(_QUOTED.sub(" ", t))
+                    aside[t] = minhash.syllables(passages.QUOTED.sub(" ", t))
             a, b = aside[p.a], aside[p.b]
         score = option.score(a, b)
         reading = passages.read(p.a, p.b) if option.second_look and score >= matching.SECOND_LOOK else None
@@ -172,18 +167,19 @@ def estimated(pairs: list[Pair]) -> list[str]:
     signed = {text: minhash.signature(text) for p in pairs for text in (p.a, p.b)}
     threshold = minhash.threshold()
     decided = []
-    for p in pairs:
+    for p in (p for p in pairs if p.kind in TARGET_KINDS):
         a, b = signed[p.a], signed[p.b]
-        if p.kind in TARGET_KINDS and a is not None and b is not None:
-            reading = passages.read(p.a, p.b) if minhash.containment(a, b) >= matching.SECOND_LOOK else None
-            decided.append((p, a, b, matching.verified(a, b, threshold, lambda reading=reading: reading)))
+        # Unsigned texts are never clustered: counted, as pair_eval counts them, as misses.
+        same = None not in (a, b) and matching.verified(a, b, threshold, lambda p=p: passages.read(p.a, p.b))
+        decided.append((p, a, b, same))
     originals = [minhash.signature(corpus.original(i).body).values for i in range(CORPUS_ARTICLES)]
     rows = []
     for bands, rows_per_band in LAYOUTS:
         hits, totals, band_misses = Counter(), Counter(), 0
         for p, a, b, same in decided:
             totals[p.kind] += 1
-            candidate = bool(_band_keys(a.values, bands, rows_per_band) & _band_keys(b.values, bands, rows_per_band))
+            candidate = None not in (a, b) and bool(_band_keys(a.values, bands, rows_per_band)
+                                                    & _band_keys(b.values, bands, rows_per_band))
             hits[p.kind] += candidate and same
             band_misses += not candidate and same
         short = ", ".join(f"{k} {hits[k] / totals[k]:.2f}" for k in TARGET_KINDS

@@ -483,3 +483,27 @@ def test_the_previous_releases_band_layout_is_rebuilt_by_rekey(fresh_db, monkeyp
     assert query(fresh_db, "SELECT count(*) FROM core.article_bands") == [(2 * 48,)]
     assert query(fresh_db, "SELECT obj_description('core.article_bands'::regclass, 'pg_class')") == [
         (f"signature: {minhash.SCHEME_NAME}; LSH bands x rows: 48x2; story window: 30 days",)]
+
+
+def test_an_update_finds_its_story_in_its_own_round(fresh_db):
+    # Original and update in one run, one round: the original's text is read from staging.
+    stage_and_load(fresh_db, "r1", [
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/goc-20260307080000000.htm", OTHER["body"])),
+        ("dantri", article("https://dantri.com.vn/kinh-doanh/cap-nhat-20260307090000000.htm",
+                           update_of(OTHER["body"]), "2026-03-07T09:00:00+07:00"))])
+    assert query(fresh_db, "SELECT relation FROM api.articles ORDER BY published_at") == [("original",), ("repost",)]
+
+
+def test_a_stored_article_this_run_updates_is_read_in_its_new_text(fresh_db):
+    # The URL first carried another text; this run brings its new version (the Dân Trí report) and an update of
+    # it. The new version is keyed by its new text before the load stores it, so the second look must read that
+    # text too, not the one still stored.
+    url = "https://dantri.com.vn/kinh-doanh/goc-20260307080000000.htm"
+    stage_and_load(fresh_db, "r1", [("dantri", article(url, VNE["body"]))])
+    stage_and_load(fresh_db, "r2", [
+        ("dantri", article(url, OTHER["body"])),
+        ("vnexpress", article("https://vnexpress.net/cap-nhat-1000003.html", update_of(OTHER["body"]),
+                              "2026-03-07T09:00:00+07:00"))])
+    assert query(fresh_db, "SELECT body FROM api.articles WHERE url = %s", (url,)) == [(OTHER["body"],)]
+    story = dict(query(fresh_db, "SELECT url, story_id FROM api.articles"))
+    assert story["https://vnexpress.net/cap-nhat-1000003.html"] == story[url]

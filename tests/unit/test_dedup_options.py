@@ -4,7 +4,7 @@ from datetime import date
 
 from bench.dedup import copyedit, options
 from bench.dedup.pairs import fuel_prices, pair_set, recorded_pages
-from transforms import minhash
+from transforms import minhash, passages
 
 
 def test_containment_scores_a_copy_cut_short_as_a_whole_copy_and_jaccard_does_not():
@@ -38,5 +38,5 @@ def test_passages_count_the_long_runs_a_copy_keeps_and_not_the_quotes_two_report
     assert options.passage(12)(minhash.syllables(body), minhash.syllables(edited)) > 0.7
     event = next(p for p in pair_set() if p.kind == "same_event")
     quoted = options.passage(12)(minhash.syllables(event.a), minhash.syllables(event.b))
-    aside = options.passage(12)(*(minhash.syllables(options._QUOTED.sub(" ", t)) for t in (event.a, event.b)))
+    aside = options.passage(12)(*(minhash.syllables(passages.QUOTED.sub(" ", t)) for t in (event.a, event.b)))
     assert quoted > 0.2 and aside < 0.05, (quoted, aside)

@@ -65,6 +65,16 @@ def test_two_outlets_quoting_one_official_share_no_passage():
         assert not reading.same_story(minhash.threshold())
 
 
+def test_reports_that_are_mostly_quotes_share_no_passage():
+    # What is left once the quotes are set aside is the attribution both outlets wrote around them: too little
+    # to call a passage, however much of it they share.
+    quote = " ".join(BODY.split()[:120])
+    a = f"Ông Nguyễn Văn A, Bộ trưởng, cho biết: “{quote}”. Ông nói thêm: “{quote[::-1]}”."
+    b = f"Ông Nguyễn Văn A, Bộ trưởng, cho biết: “{quote}”. Ông nói thêm rằng: “{quote.upper()}”."
+    reading = passages.read(a, b)
+    assert reading.passage == 0.0 and reading.changed_figures == 0
+
+
 def test_texts_too_short_or_too_long_are_not_read():
     assert passages.read("Giá vàng tăng.", BODY) is None
     words = BODY.split()
@@ -97,6 +107,7 @@ def test_a_candidate_of_a_story_already_joined_is_not_read_again():
     copy_member = member(3, copy)
     copy_member.source = "tuoitre"
     assert not minhash.same_story(copy_member.sig, joined.sig, minhash.threshold())
+    assert minhash.containment(copy_member.sig, joined.sig) >= matching.SECOND_LOOK  # a second look were it asked
     assert matching.decide([copy_member], [original, joined], text) == {3: (1, "reprint")}
     assert read == []
     copy_member = member(3, copy)
